@@ -1,0 +1,6 @@
+"""`python -m kcheck`."""
+
+from kcheck.cli.main import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Shared vocabulary of every layer: locations, findings, rule metadata, errors. Imports nothing from kcheck."""

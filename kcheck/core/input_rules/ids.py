@@ -1,0 +1,18 @@
+"""Ids of the input and meta rules (KC0xx), for the layers that detect them (source, model, inventory, engine).
+
+Each id has its rule module, with the docs, beside this file.
+"""
+
+YAML_SYNTAX_ERROR = "KC001"
+INVALID_OBJECT_SHAPE = "KC002"
+UNUSED_SUPPRESSION = "KC003"
+SUPPRESSION_WITHOUT_REASON = "KC004"
+DUPLICATE_KEY = "KC005"
+AMBIGUOUS_YAML_SCALAR = "KC006"
+DUPLICATE_OBJECT = "KC007"
+NO_KUBERNETES_OBJECTS = "KC008"
+UNDECODABLE_FILE = "KC009"
+NON_UTF8_ENCODING = "KC010"
+OVERSIZED_FILE = "KC011"
+EXCESSIVE_ALIASING = "KC012"
+EXCESSIVE_NESTING = "KC013"

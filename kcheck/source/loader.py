@@ -1,0 +1,261 @@
+"""Files to YAML documents: decoded values plus the composed nodes that give every key and value a span.
+
+Parsing uses ruamel.yaml's C composer (libyaml underneath) directly: its nodes carry start and end marks,
+which is all a span index needs, at about the cost of libyaml itself. The round-trip loader would cost
+about 14x more. Comments are not needed from the parser: the few kcheck reads (`# kcheck:` directives,
+`# Source:` lines of `helm template`) are found in the text.
+
+A stream that fails to parse is split at its document markers and each part is parsed on its own, so one
+broken document does not hide the others.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from _ruamel_yaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+
+from kcheck.core.input_rules import ids
+from kcheck.core.location import Location, ObjectPath, Span
+from kcheck.source.decode import DecodeError, decode, position_of
+from kcheck.source.values import NON_PLAIN, PLAIN, Builder, Limits, NodeError, find_child, key_string, node_span
+from kcheck.source.values import scalar_value as _scalar_value
+
+# Files larger than this are reported and skipped: at about 6 MB/s of parsing, bigger ones would stall a
+# pre-commit hook, and no hand-written manifest comes close (the largest file of the corpus is 2.5 MB).
+DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
+
+_DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)", re.MULTILINE)
+_HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)
+
+
+class _Composer(CParser):  # type: ignore[misc]
+    """The C composer with a resolver that only says whether a scalar was plain.
+
+    ruamel's Python resolver would run a regex per scalar for a result `values` discards anyway.
+    """
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        return PLAIN if kind is ScalarNode and implicit[0] else NON_PLAIN if kind is ScalarNode else PLAIN
+
+    def descend_resolver(self, *args: object) -> None:
+        pass
+
+    def ascend_resolver(self, *args: object) -> None:
+        pass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceProblem:
+    """A finding the source layer makes before any object exists (KC0xx), located in its file."""
+
+    rule_id: str
+    span: Span
+    args: dict[str, object]
+
+
+@dataclass(eq=False)
+class SourceFile:
+    path: str  # as reported: relative to the working directory, or `<stdin>`
+    text: str
+    encoding: str = "utf-8"
+    documents: list[Document] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    @cached_property
+    def line_lengths(self) -> list[int]:
+        return [len(line) for line in self.text.split("\n")]
+
+
+@dataclass(eq=False)
+class Document:
+    """One YAML document of a file, with its decoded value and the nodes behind it."""
+
+    file: SourceFile
+    index: int  # position among the file's non-empty documents
+    root: Node
+    value: Any
+    line_offset: int  # added to node marks when the file was parsed in parts
+    helm_source: str | None = None
+
+    def node_at(self, path: ObjectPath) -> tuple[Node | None, Node, int]:
+        """(key node of the last step found, deepest node found, number of path parts found)."""
+        node, key_node, found = self.root, None, 0
+        for part in path:
+            next_key, next_node = find_child(node, part, _key_text)
+            if next_node is None:
+                break
+            node, key_node, found = next_node, next_key, found + 1
+        return key_node, node, found
+
+    def span_of(self, path: ObjectPath) -> Span:
+        """The span of `path`, or of its longest existing prefix when part of it is missing.
+
+        A key with a scalar value spans `key: value`; a key with a collection value spans the key; a
+        collection reached by index spans its first entry, so a container points at `- name: app`.
+        """
+        key_node, node, found = self.node_at(path)
+        if key_node is not None and found == len(path) or (key_node is not None and type(node) is not ScalarNode):
+            if type(node) is ScalarNode:
+                return self._span(key_node, node)
+            return self._span(key_node, key_node)
+        return self._entry_span(node)
+
+    def locate(self, path: ObjectPath) -> Location:
+        return Location(self.file.path, self.span_of(path))
+
+    def _entry_span(self, node: Node) -> Span:
+        if type(node) is MappingNode and node.value:
+            key_node, value_node = node.value[0]
+            return self._span(key_node, value_node if type(value_node) is ScalarNode else key_node)
+        if type(node) is not ScalarNode and node.value:
+            return self._entry_span(node.value[0])
+        return self._span(node, node)
+
+    def _span(self, first: Node, last: Node) -> Span:
+        start, end = node_span(first, self.line_offset), node_span(last, self.line_offset)
+        end_line, end_column = end.end_line, end.end_column
+        # A block scalar ends at the start of the line after it; end at the end of its last line instead.
+        if end_column == 1 and end_line > start.line:
+            end_line -= 1
+            lengths = self.file.line_lengths
+            end_column = (lengths[end_line - 1] if end_line - 1 < len(lengths) else 0) + 1
+        return Span(start.line, start.column, end_line, end_column)
+
+
+def _key_text(node: Node) -> str:
+    return key_string(_scalar_value(node)) if type(node) is ScalarNode else ""
+
+
+def _is_empty(node: Node) -> bool:
+    return type(node) is ScalarNode and node.tag == PLAIN and node.value in ("", "~", "null", "Null", "NULL")
+
+
+def _syntax_problem(error: YAMLError, text: str, line_offset: int) -> SourceProblem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if isinstance(error, MarkedYAMLError) and mark is not None:
+        span = Span.point(mark.line + 1 + line_offset, mark.column + 1)
+        parts = [error.context, error.problem]
+        if error.context_mark is not None and error.problem_mark is not None and error.context:
+            parts[0] = f"{error.context} started at line {error.context_mark.line + 1 + line_offset}"
+        message = ": ".join(p for p in parts if p)
+    else:
+        position = getattr(error, "position", None)
+        line, column = position_of(text, position) if isinstance(position, int) else (1, 1)
+        span = Span.point(line + line_offset, column)
+        message = str(error).split("\n", 1)[0]
+    return SourceProblem(ids.YAML_SYNTAX_ERROR, span, {"problem": message or "invalid YAML"})
+
+
+def _node_problem(error: NodeError, line_offset: int, limits: Limits) -> SourceProblem:
+    span = node_span(error.node, line_offset)
+    point = Span.point(span.line, span.column)
+    if error.rule_id == ids.EXCESSIVE_NESTING:
+        return SourceProblem(error.rule_id, point, {"limit": limits.max_depth})
+    if error.rule_id == ids.EXCESSIVE_ALIASING:
+        return SourceProblem(error.rule_id, point, {"detail": str(error)})
+    return SourceProblem(error.rule_id, point, {"problem": str(error)})
+
+
+def _compose(text: str, line_offset: int, problems: list[SourceProblem]) -> Iterator[Node]:
+    """Yield the root nodes of a stream; on a syntax error, record it and stop."""
+    try:
+        composer = _Composer(text.encode("utf-8"))
+        while composer.check_node():
+            yield composer.get_node()
+    except YAMLError as error:
+        problems.append(_syntax_problem(error, text, line_offset))
+
+
+def _parts(text: str) -> Iterator[tuple[str, int]]:
+    """Split a stream at its document markers: (text of the part, line offset of the part)."""
+    starts = [m.start() for m in _DOCUMENT_MARKER.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    starts.append(len(text))
+    line = 0
+    for begin, end in zip(starts, starts[1:]):
+        part = text[begin:end]
+        yield part, line
+        line += part.count("\n")
+
+
+def _roots(source: SourceFile) -> Iterator[tuple[Node, int]]:
+    problems: list[SourceProblem] = []
+    roots = list(_compose(source.text, 0, problems))
+    if not problems:
+        yield from ((root, 0) for root in roots)
+        return
+    # Recover: parse each part between document markers alone, so only the broken ones are lost.
+    for part, offset in _parts(source.text):
+        for root in _compose(part, offset, source.problems):
+            yield root, offset
+
+
+def _helm_sources(text: str) -> list[tuple[int, str]]:
+    if "# Source: " not in text:
+        return []
+    return [(position_of(text, m.start())[0], m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+
+
+def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
+    """Fill `source.documents` and `source.problems` from `source.text`."""
+    limits = limits or Limits()
+    helm = _helm_sources(source.text)
+    may_alias = "&" in source.text
+    previous_end = 0
+    for root, offset in _roots(source):
+        if _is_empty(root):
+            continue
+        start_line = root.start_mark.line + 1 + offset
+        helm_source = next((name for line, name in reversed(helm) if previous_end < line <= start_line), None)
+        previous_end = root.end_mark.line + 1 + offset
+        builder = Builder(offset, limits)
+        try:
+            if may_alias:
+                builder.check_expansion(root)
+            value = builder.build(root)
+        except NodeError as error:
+            source.problems.append(_node_problem(error, offset, limits))
+            continue
+        except RecursionError:
+            point = node_span(root, offset)
+            source.problems.append(
+                SourceProblem(ids.EXCESSIVE_NESTING, Span.point(point.line, point.column), {"limit": limits.max_depth})
+            )
+            continue
+        # An anchor's nodes are built again at each alias; report what they hold once.
+        seen: set[tuple[str, Span]] = set()
+        for problem in builder.problems:
+            if (problem.rule_id, problem.span) not in seen:
+                seen.add((problem.rule_id, problem.span))
+                source.problems.append(SourceProblem(problem.rule_id, problem.span, problem.args))
+        source.documents.append(Document(source, len(source.documents), root, value, offset, helm_source))
+    return source
+
+
+def load_bytes(
+    path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES, limits: Limits | None = None
+) -> SourceFile:
+    """Decode and parse one file. Never raises on content: every problem becomes a SourceProblem."""
+    if len(data) > max_bytes:
+        source = SourceFile(path, "")
+        source.problems.append(
+            SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": len(data), "limit": max_bytes})
+        )
+        return source
+    decoded = decode(data)
+    if isinstance(decoded, DecodeError):
+        source = SourceFile(path, "")
+        source.problems.append(SourceProblem(ids.UNDECODABLE_FILE, decoded.span, {"problem": decoded.reason}))
+        return source
+    source = SourceFile(path, decoded.text, decoded.encoding)
+    if decoded.encoding != "utf-8":
+        source.problems.append(SourceProblem(ids.NON_UTF8_ENCODING, Span.point(1, 1), {"encoding": decoded.encoding}))
+    return parse(source, limits)
