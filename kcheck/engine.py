@@ -1,0 +1,161 @@
+"""The pipeline, top to bottom: files -> documents -> objects -> inventory -> violations -> findings -> Report."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kcheck import __version__
+from kcheck.baseline import Baseline, apply_baseline
+from kcheck.config import Settings
+from kcheck.core.findings import Finding, Locatable, RelatedLocation, Report, Severity, Violation
+from kcheck.core.fingerprint import fingerprint, number_duplicates
+from kcheck.core.input_rules import ids
+from kcheck.core.location import FILE_START, Location, ObjectPath
+from kcheck.inventory.inventory import Inventory
+from kcheck.model.base import K8sObject
+from kcheck.model.build import build_objects
+from kcheck.registry import ALL_RULES, OBJECT_RULES, ObjectRule
+from kcheck.selection import EnabledRule, select_rules
+from kcheck.source.discover import InputFile, discover
+from kcheck.source.loader import SourceFile, load_bytes
+from kcheck.suppression import SuppressionCandidate, apply_suppressions
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    paths: Sequence[str]
+    cwd: Path
+    settings: Settings = field(default_factory=Settings)
+    config_dir: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    baseline: Baseline | None = None
+    fail_on: Severity | None = Severity.WARNING
+    read_stdin: Callable[[], bytes] = lambda: sys.stdin.buffer.read()
+    progress: Progress | None = None
+
+
+@dataclass
+class _Collector:
+    """Turns what each layer reports into located, stamped findings of the enabled rules."""
+
+    enabled: Mapping[str, EnabledRule]
+    candidates: list[SuppressionCandidate] = field(default_factory=list)
+
+    def add(
+        self,
+        rule_id: str,
+        args: Mapping[str, object],
+        location: Location,
+        obj: K8sObject | None = None,
+        path: ObjectPath | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+        helm_source: str | None = None,
+    ) -> None:
+        rule = self.enabled.get(rule_id)
+        if rule is None:
+            return
+        finding = Finding(
+            rule_id=rule_id,
+            rule_name=rule.spec.name,
+            severity=rule.severity,
+            message=rule.spec.format_message(args),
+            location=location,
+            object=obj.ref if obj is not None else None,
+            object_path=path if obj is not None else None,
+            related=related,
+            helm_source=helm_source if obj is None else obj.helm_source,
+        )
+        annotations = obj.metadata.annotations if obj is not None else {}
+        locate = (lambda key: obj.locate(("metadata", "annotations", key))) if obj is not None else None
+        self.candidates.append(SuppressionCandidate(finding, annotations, locate))
+
+    def add_violation(self, rule_id: str, target: Locatable, violation: Violation) -> None:
+        related = tuple(
+            RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in violation.related
+        )
+        obj = target if isinstance(target, K8sObject) else None
+        self.add(rule_id, violation.args, target.locate(violation.path), obj, violation.path, related)
+
+
+def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
+    sources = []
+    for done, file in enumerate(files):
+        data = request.read_stdin() if file.path is None else file.path.read_bytes()
+        sources.append(load_bytes(file.display_path, data, max_bytes=request.settings.max_file_size))
+        if request.progress is not None:
+            request.progress(done + 1, len(files))
+    return sources
+
+
+def _check_objects(objects: Iterable[K8sObject], rules: Sequence[tuple[ObjectRule, EnabledRule]],
+                   collector: _Collector) -> None:
+    by_kind: dict[str, list[tuple[ObjectRule, EnabledRule]]] = defaultdict(list)
+    universal = [pair for pair in rules if not pair[0].spec.applies_to]
+    for pair in rules:
+        for kind in pair[0].spec.applies_to:
+            by_kind[kind].append(pair)
+    for obj in objects:
+        for rule, enabled in (*universal, *by_kind.get(obj.kind or "", ())):
+            for violation in rule.check(obj, enabled.options):
+                collector.add_violation(rule.spec.id, obj, violation)
+
+
+def _line_text(sources: Mapping[str, str], location: Location) -> str:
+    lines = sources.get(location.path, "").split("\n")
+    index = location.span.line - 1
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
+def run(request: RunRequest) -> Report:
+    settings = request.settings
+    enabled = {rule.spec.id: rule for rule in select_rules(settings, ALL_RULES, request.select, request.ignore)}
+    collector = _Collector(enabled)
+
+    files = discover(request.paths, settings.exclude, request.cwd, request.config_dir)
+    sources = _load(files, request)
+    for source in sources:
+        for problem in source.problems:
+            collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
+
+    built = build_objects([document for source in sources for document in source.documents])
+    inventory = Inventory(built.objects, settings.default_namespace)
+    for problem in (*built.problems, *inventory.problems):
+        related = tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in problem.related)
+        obj = problem.target if isinstance(problem.target, K8sObject) else None
+        collector.add(problem.rule_id, problem.args, problem.target.locate(problem.path), obj, problem.path,
+                      related)
+    if not built.objects:
+        what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
+        first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
+        collector.add(ids.NO_KUBERNETES_OBJECTS, {"what": what}, Location(first, FILE_START))
+
+    object_rules = [(rule, enabled[rule.spec.id]) for rule in OBJECT_RULES if rule.spec.id in enabled]
+    _check_objects(inventory.objects, object_rules, collector)
+
+    texts = {source.path: source.text for source in sources}
+    findings = apply_suppressions(
+        collector.candidates, texts, settings, [rule.spec for rule in enabled.values()], request.config_dir
+    )
+    findings = [dataclasses.replace(f, fingerprint=fingerprint(f, _line_text(texts, f.location))) for f in findings]
+    findings = number_duplicates(sorted(findings, key=Finding.sort_key))
+    if request.baseline is not None:
+        findings = apply_baseline(findings, request.baseline)
+
+    with_findings = {f.location.path for f in findings} | {r.location.path for f in findings for r in f.related}
+    return Report(
+        findings=tuple(findings),
+        rules=tuple(rule.spec for rule in sorted(enabled.values(), key=lambda r: r.spec.id)),
+        files=len(files),
+        objects=len(built.objects),
+        tool_version=__version__,
+        fail_on=request.fail_on,
+        sources={path: text for path, text in texts.items() if path in with_findings},
+    )

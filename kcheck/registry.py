@@ -1,0 +1,67 @@
+"""Every built-in rule, listed explicitly (as yamllint does): importing this module is the whole catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from kcheck.core.findings import Violation
+from kcheck.core.input_rules import (
+    ambiguous_yaml_scalar,
+    duplicate_key,
+    duplicate_object,
+    excessive_aliasing,
+    excessive_nesting,
+    invalid_object_shape,
+    no_kubernetes_objects,
+    non_utf8_encoding,
+    oversized_file,
+    suppression_without_reason,
+    undecodable_file,
+    unused_suppression,
+    yaml_syntax_error,
+)
+from kcheck.core.rules import RuleSpec
+
+INPUT_RULES: tuple[RuleSpec, ...] = tuple(
+    module.RULE
+    for module in (
+        yaml_syntax_error,
+        invalid_object_shape,
+        unused_suppression,
+        suppression_without_reason,
+        duplicate_key,
+        ambiguous_yaml_scalar,
+        duplicate_object,
+        no_kubernetes_objects,
+        undecodable_file,
+        non_utf8_encoding,
+        oversized_file,
+        excessive_aliasing,
+        excessive_nesting,
+    )
+)
+
+ObjectCheck = Callable[[Any, Any], Iterable[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRule:
+    """A per-object rule: its metadata and `check(obj, options)`."""
+
+    spec: RuleSpec
+    check: ObjectCheck
+
+
+def _object_rule(module: ModuleType) -> ObjectRule:
+    return ObjectRule(module.RULE, module.check)
+
+
+OBJECT_RULES: tuple[ObjectRule, ...] = tuple(_object_rule(module) for module in ())
+
+ALL_RULES: tuple[RuleSpec, ...] = tuple(
+    sorted((*INPUT_RULES, *(rule.spec for rule in OBJECT_RULES)), key=lambda spec: spec.id)
+)
+RULES_BY_ID: Mapping[str, RuleSpec] = {spec.id: spec for spec in ALL_RULES}
