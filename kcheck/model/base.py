@@ -1,0 +1,151 @@
+"""The base of every typed Kubernetes object: metadata, where the object came from, how to locate a path.
+
+Models describe shapes only (judgement lives in analyzers). They follow the API server's JSON decoding:
+scalars are strict (`name: 5` or a label value `true` is rejected, as Go's encoding/json rejects a number
+or a bool for a string field), `null` is accepted everywhere and means "not set" (Go leaves the field at
+its zero value), and unknown fields are kept so nothing a rule may want is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator, PrivateAttr
+from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
+
+from kcheck.core.findings import ObjectRef
+from kcheck.core.location import Location, ObjectPath
+from kcheck.source.loader import Document
+
+T = TypeVar("T")
+
+
+def _empty_list_if_null(value: object) -> object:
+    return [] if value is None else value
+
+
+def _empty_dict_if_null(value: object) -> object:
+    return {} if value is None else value
+
+
+# A list or map field that may be `null` in the manifest (Go decodes null into a nil slice or map).
+NullableList = Annotated[list[T], BeforeValidator(_empty_list_if_null)]
+NullableDict = Annotated[dict[str, T], BeforeValidator(_empty_dict_if_null)]
+
+
+def _integer(value: object) -> int:
+    # kubectl sends YAML as JSON (sigs.k8s.io/yaml.YAMLToJSON), where a YAML `3.0` becomes the JSON number
+    # `3`, which decodes into an int32 field; `3.5`, "3" and `true` do not.
+    if type(value) is int:
+        return value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_type", "expected an integer")
+
+
+def _int_or_string(value: object) -> int | str:
+    # intstr.IntOrString (ports, maxUnavailable, ...) unmarshals a JSON number or a JSON string.
+    if type(value) is str:
+        return value
+    return _integer(value)
+
+
+def _quantity(value: object) -> str | int | float:
+    # resource.Quantity unmarshals a JSON string or number; a bool, list or mapping is rejected.
+    if type(value) in (str, int, float):
+        return value  # type: ignore[return-value]
+    raise PydanticCustomError("quantity_type", "expected a quantity (a string or a number)")
+
+
+Integer = Annotated[int, PlainValidator(_integer)]
+IntOrString = Annotated[int | str, PlainValidator(_int_or_string)]
+# Parsing a quantity's value is the job of the analyzers that compare them.
+Quantity = Annotated[str | int | float, PlainValidator(_quantity)]
+
+
+class KubeModel(BaseModel):
+    """Every model: attribute names in snake_case, Kubernetes camelCase aliases, strict scalars, extras kept.
+
+    Irregular Kubernetes names (`hostPID`, `podCIDR`) set their alias explicitly.
+    """
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+        strict=True,
+        revalidate_instances="never",
+    )
+
+
+class ObjectMeta(KubeModel):
+    name: str | None = None
+    generate_name: str | None = None
+    namespace: str | None = None
+    labels: NullableDict[str] = Field(default_factory=dict)
+    annotations: NullableDict[str] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSource:
+    """Where an object was written: its document, and its path in the document (`("items", i)` in a List)."""
+
+    document: Document
+    base_path: ObjectPath = ()
+
+
+class K8sObject(KubeModel):
+    """A Kubernetes object. Satisfies `core.findings.Locatable`: rules point into it by object path."""
+
+    api_version: str | None = None
+    kind: str | None = None
+    metadata: ObjectMeta = Field(default_factory=ObjectMeta)
+
+    _source: ObjectSource = PrivateAttr()
+    _raw: dict[str, Any] = PrivateAttr()
+
+    def attach(self, source: ObjectSource, raw: dict[str, Any]) -> None:
+        """Record where the object came from (done once, by the model builder)."""
+        self._source = source
+        self._raw = raw
+
+    @property
+    def source(self) -> ObjectSource:
+        return self._source
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The object as decoded from YAML, before validation (read-only by convention)."""
+        return self._raw
+
+    def locate(self, path: ObjectPath) -> Location:
+        return self._source.document.locate(self._source.base_path + path)
+
+    @property
+    def ref(self) -> ObjectRef:
+        return ObjectRef(self.api_version, self.kind, self.metadata.namespace, self.metadata.name)
+
+    @property
+    def file_path(self) -> str:
+        return self._source.document.file.path
+
+    @property
+    def helm_source(self) -> str | None:
+        return self._source.document.helm_source
+
+    @property
+    def group(self) -> str:
+        """The API group: "" for the core group (`v1`), "apps" for `apps/v1`."""
+        return group_of(self.api_version)
+
+
+class GenericObject(K8sObject):
+    """Any kind kcheck has no model for (custom resources included); every field is kept as an extra."""
+
+
+def group_of(api_version: str | None) -> str:
+    if not api_version or "/" not in api_version:
+        return ""
+    return api_version.split("/", 1)[0]
