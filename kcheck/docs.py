@@ -224,17 +224,19 @@ def _metadata(spec: RuleSpec) -> dict[str, object]:
 
 
 def _plain(markdown: str) -> str:
-    """Markdown as terminal text: code blocks lose their fences and are indented instead."""
+    """Markdown as terminal text: code blocks lose their fences and are indented, between blank lines."""
     lines: list[str] = []
     in_code = False
     for line in markdown.split("\n"):
         if line.lstrip().startswith(_FENCE):
             in_code = not in_code
+            if lines and lines[-1]:
+                lines.append("")
         elif in_code:
             lines.append(f"    {line}".rstrip())
-        else:
+        elif line or (lines and lines[-1]):
             lines.append(line)
-    return "\n".join(lines)
+    return "\n".join(lines).strip("\n")
 
 
 def _json_default(value: object) -> object:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,18 +52,20 @@ def _plural(count: int, noun: str) -> str:
 _SEVERITY_NOUNS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info finding"}
 
 
+def severity_counts(severities: Iterable[Severity]) -> str:
+    """`3 errors, 1 warning, 2 info findings`: most severe first, severities that do not occur left out."""
+    counts = Counter(severities)
+    return ", ".join(_plural(counts[s], noun) for s, noun in _SEVERITY_NOUNS.items() if counts[s])
+
+
 def summary_line(report: Report) -> str:
     """`Found 3 errors, 1 warning in 2 files (12 objects in 5 files checked); 2 suppressed.`"""
     active = report.active
     checked = f"({_plural(report.objects, 'object')} in {_plural(report.files, 'file')} checked)"
     if active:
-        counts = [
-            _plural(sum(1 for f in active if f.severity is severity), noun)
-            for severity, noun in _SEVERITY_NOUNS.items()
-            if any(f.severity is severity for f in active)
-        ]
+        counts = severity_counts(f.severity for f in active)
         files = len({f.location.path for f in active})
-        line = f"Found {', '.join(counts)} in {_plural(files, 'file')} {checked}"
+        line = f"Found {counts} in {_plural(files, 'file')} {checked}"
     else:
         line = f"No problems found {checked}"
     suppressed = len(report.findings) - len(active)
