@@ -47,9 +47,11 @@ def _integer(value: object) -> int:
 
 def _int_or_string(value: object) -> int | str:
     # intstr.IntOrString (ports, maxUnavailable, ...) unmarshals a JSON number or a JSON string.
-    if type(value) is str:
+    if type(value) is str or type(value) is int:
         return value
-    return _integer(value)
+    if type(value) is float and value.is_integer():
+        return int(value)
+    raise PydanticCustomError("int_or_string_type", "expected an integer or a string")
 
 
 def _quantity(value: object) -> str | int | float:
