@@ -1,0 +1,64 @@
+"""The rule catalogue's own rules: ids, names, metadata, docs, and docs examples that really run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kcheck.core.rules import FAMILIES, RULE_ID, RULE_NAME, Category, RuleSpec
+from kcheck.docs import doc_examples, doc_sections
+from kcheck.registry import ALL_RULES, INPUT_RULES, OBJECT_RULES
+from tests.lint_helpers import lint_text
+
+# Rules whose failing example cannot be written as YAML text (bytes, encodings, sizes, depth): their docs
+# show the case in prose and their fixture directories test it for real.
+PROSE_EXAMPLES = {"KC009", "KC010", "KC011", "KC013"}
+
+
+def rule_ids(specs: tuple[RuleSpec, ...]) -> list[str]:
+    return [spec.id for spec in specs]
+
+
+def test_ids_and_names_are_unique() -> None:
+    assert len(set(rule_ids(ALL_RULES))) == len(ALL_RULES)
+    assert len({spec.name for spec in ALL_RULES}) == len(ALL_RULES)
+
+
+@pytest.mark.parametrize("spec", ALL_RULES, ids=lambda s: s.id)
+def test_metadata_is_complete(spec: RuleSpec) -> None:
+    assert RULE_ID.match(spec.id)
+    assert RULE_NAME.match(spec.name), "kebab-case, naming the flagged pattern"
+    assert not spec.name.startswith(("no-", "require-", "check-", "disallow-")), "name the pattern, not the fix"
+    assert int(spec.id[2]) in FAMILIES
+    assert spec.summary.endswith(".") and spec.remediation.endswith(".")
+    assert spec.message_fields, "messages carry the specifics of each finding"
+    if spec.category is Category.SECURITY:
+        assert spec.security_severity is not None and 0.1 <= spec.security_severity <= 10.0
+    if spec.options is not None:
+        spec.options()  # every option has a default
+
+
+def test_families_match_where_rules_live() -> None:
+    assert all(spec.id.startswith("KC0") for spec in INPUT_RULES)
+    assert all(rule.spec.id.startswith("KC1") for rule in OBJECT_RULES)
+
+
+@pytest.mark.parametrize("spec", ALL_RULES, ids=lambda s: s.id)
+def test_docs_have_the_required_sections(spec: RuleSpec) -> None:
+    sections = doc_sections(spec.docs)
+    for title in ("What it does", "Why is this bad?", "Example"):
+        assert sections.get(title, "").strip(), f"{spec.id} docs lack '{title}'"
+    assert "Use instead:" in sections["Example"]
+
+
+@pytest.mark.parametrize("spec", [s for s in ALL_RULES if s.id not in PROSE_EXAMPLES], ids=lambda s: s.id)
+def test_docs_examples_run(spec: RuleSpec, tmp_path: Path) -> None:
+    bad, good = doc_examples(spec.docs)
+    bad_dir, good_dir = tmp_path / "bad", tmp_path / "good"
+    bad_dir.mkdir()
+    good_dir.mkdir()
+    bad_report = lint_text(bad, bad_dir)
+    assert {f.rule_id for f in bad_report.active} == {spec.id}
+    good_report = lint_text(good, good_dir)
+    assert [(f.rule_id, f.message) for f in good_report.active] == []
