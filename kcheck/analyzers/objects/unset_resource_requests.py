@@ -1,0 +1,99 @@
+"""## What it does
+Checks that every container and init container requests the resources named by the `resources` option
+(CPU and memory by default). A resource with a limit but no request passes: the API server defaults a
+missing request to the limit. Ephemeral containers are not checked (the API forbids `resources` on them).
+
+## Why is this bad?
+The scheduler places pods by their requests. A container without requests counts as needing nothing, so
+nodes get overcommitted and the pod competes for CPU and memory with whatever else lands there; a pod
+with no request or limit at all is in the BestEffort QoS class and is the first one the kubelet evicts
+when the node runs short of memory. Requests are also what a ResourceQuota and the Horizontal Pod
+Autoscaler's utilization targets are measured against.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: registry.example.com/web:1.4.2
+      resources:
+        requests: {cpu: 250m}
+        limits: {cpu: 500m}
+```
+Use instead:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: registry.example.com/web:1.4.2
+      resources:
+        requests: {cpu: 250m, memory: 128Mi}
+        limits: {cpu: 500m, memory: 256Mi}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kcheck.analyzers.objects.workload import RUNNING_ROLES, container_args, workload_containers
+from kcheck.core.findings import Severity, Violation
+from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.model import kinds
+from kcheck.model.base import K8sObject
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    resources: list[str] = Field(
+        default=["cpu", "memory"],
+        description="The resources every container must request (`cpu`, `memory`, `ephemeral-storage`, ...).",
+    )
+
+
+RULE = RuleSpec(
+    id="KC103",
+    name="unset-resource-requests",
+    summary="A container that requests no CPU or memory (or another required resource).",
+    severity=Severity.WARNING,
+    category=Category.RELIABILITY,
+    message="{role} {container!r} has no {resource} request, so the scheduler assumes it needs none",
+    remediation="Set `resources.requests` to what the container needs under normal load.",
+    docs=__doc__ or "",
+    applies_to=kinds.WORKLOADS,
+    options=Options,
+    precision=Precision.VERY_HIGH,
+    references=(
+        "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
+        "https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/",
+        "https://kubernetes.io/docs/concepts/scheduling-eviction/node-pressure-eviction/",
+    ),
+)
+
+
+def check(obj: K8sObject, options: Options | None = None) -> Iterator[Violation]:
+    required = (options or Options()).resources
+    for _, ref in workload_containers(obj, RUNNING_ROLES):
+        resources = ref.container.resources
+        requests = (resources.requests if resources is not None else None) or {}
+        limits = (resources.limits if resources is not None else None) or {}
+        for resource in required:
+            # SetDefaults_Pod copies every limit without a request into requests, so a limit alone is enough.
+            if resource not in requests and resource not in limits:
+                path = (*ref.path, "resources", "requests", resource)
+                yield Violation(path, {**container_args(ref), "resource": resource})
