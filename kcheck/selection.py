@@ -46,9 +46,14 @@ def resolve_selector(selector: str, rules: Sequence[RuleSpec]) -> set[str]:
     )
 
 
+def suggestion(selector: str, rules: Sequence[RuleSpec]) -> str:
+    """`; did you mean 'KC099'?` when a rule id or name is close to `selector`, else nothing."""
+    return closest(selector, [rule.id for rule in rules] + [rule.name for rule in rules])
+
+
 def unknown_selector_message(selector: str, rules: Sequence[RuleSpec]) -> str:
     """`'KC999' matches no rule; did you mean 'KC099'?`"""
-    return f"{selector!r} matches no rule{closest(selector, [r.id for r in rules] + [r.name for r in rules])}"
+    return f"{selector!r} matches no rule{suggestion(selector, rules)}"
 
 
 def _specificity(selector: str, rules: Sequence[RuleSpec]) -> int:
