@@ -1,0 +1,173 @@
+"""One index of every object of a run: by kind, namespace, name and labels; namespaces; pod templates;
+and the objects defined twice (KC007)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from kcheck.core.findings import RelatedViolation
+from kcheck.core.input_rules import ids
+from kcheck.inventory.selectors import IN, Selector
+from kcheck.model.base import K8sObject
+from kcheck.model.build import ModelProblem
+from kcheck.model.crd import CustomResourceDefinition
+from kcheck.model.kinds import is_cluster_scoped_builtin
+from kcheck.model.policy import Namespace
+from kcheck.model.workloads import PodTemplate, pod_template
+
+# The label the control plane sets on every namespace (since Kubernetes 1.21), so selectors can name one.
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
+
+GroupKind = tuple[str, str]
+ObjectKey = tuple[str, str, str | None, str]  # group, kind, effective namespace, name
+
+
+@dataclass(slots=True)
+class NamespaceInfo:
+    """A namespace of the run: declared by a Namespace object, or implied by the objects placed in it."""
+
+    name: str
+    labels: dict[str, str]
+    declared: K8sObject | None = None  # the first Namespace object, when there is one
+    objects: list[K8sObject] = field(default_factory=list)
+
+
+class Inventory:
+    """Built once per run; read by every analyzer. Objects keep file order everywhere."""
+
+    def __init__(self, objects: Sequence[K8sObject], default_namespace: str = "default") -> None:
+        self.objects: list[K8sObject] = list(objects)
+        self.default_namespace = default_namespace
+        self.problems: list[ModelProblem] = []
+        self._crd_scopes = _crd_scopes(self.objects)
+        self._namespace_of: dict[int, str | None] = {}
+        self._order = {id(obj): index for index, obj in enumerate(self.objects)}
+        self._by_kind: dict[GroupKind, list[K8sObject]] = defaultdict(list)
+        self._by_key: dict[ObjectKey, K8sObject] = {}
+        self._by_label: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
+        self.namespaces: dict[str, NamespaceInfo] = {}
+        self.pod_templates: list[PodTemplate] = []
+        for obj in self.objects:
+            self._add(obj)
+        for info in self.namespaces.values():
+            declared = info.declared.metadata.labels if info.declared is not None else {}
+            info.labels = {**declared, NAMESPACE_NAME_LABEL: info.name}
+
+    def _add(self, obj: K8sObject) -> None:
+        group, kind = obj.group, obj.kind or ""
+        namespace = (
+            (obj.metadata.namespace or self.default_namespace) if self.is_namespaced(group, kind) else None
+        )
+        self._namespace_of[id(obj)] = namespace
+        self._by_kind[group, kind].append(obj)
+        for label in obj.metadata.labels.items():
+            self._by_label[label].append(obj)
+        name = obj.metadata.name
+        if name:
+            key = (group, kind, namespace, name)
+            first = self._by_key.setdefault(key, obj)
+            if first is not obj:
+                self.problems.append(_duplicate(obj, first))
+        if namespace is not None:
+            self._namespace(namespace).objects.append(obj)
+        if isinstance(obj, Namespace) and name:
+            info = self._namespace(name)
+            if info.declared is None:
+                info.declared = obj
+        template = pod_template(obj)
+        if template is not None:
+            self.pod_templates.append(template)
+
+    def _namespace(self, name: str) -> NamespaceInfo:
+        info = self.namespaces.get(name)
+        if info is None:
+            info = self.namespaces[name] = NamespaceInfo(name, {})
+        return info
+
+    def is_namespaced(self, group: str, kind: str) -> bool:
+        """A CRD of the input decides for its kind, else the built-in scopes; unknown kinds are namespaced."""
+        scope = self._crd_scopes.get((group, kind))
+        if scope is not None:
+            return scope
+        return not is_cluster_scoped_builtin(group, kind)
+
+    def namespace_of(self, obj: K8sObject) -> str | None:
+        """Where the object lives: its namespace, the default one if it has none, None if cluster-scoped."""
+        if id(obj) in self._namespace_of:
+            return self._namespace_of[id(obj)]
+        if not self.is_namespaced(obj.group, obj.kind or ""):
+            return None
+        return obj.metadata.namespace or self.default_namespace
+
+    def of_kind(self, group: str, kind: str) -> list[K8sObject]:
+        return self._by_kind.get((group, kind), [])
+
+    def get(self, group: str, kind: str, namespace: str | None, name: str) -> K8sObject | None:
+        """The first object so named; pass namespace=None for cluster-scoped kinds."""
+        return self._by_key.get((group, kind, namespace, name))
+
+    def select(
+        self, selector: Selector, namespace: str | None = None, kinds: Collection[GroupKind] | None = None
+    ) -> list[K8sObject]:
+        """Objects whose own labels match, in file order; optionally in one namespace and of some kinds."""
+        if selector.matches_nothing:
+            return []
+        candidates = self._candidates(selector)
+        return [
+            obj
+            for obj in candidates
+            if (namespace is None or self._namespace_of[id(obj)] == namespace)
+            and (kinds is None or (obj.group, obj.kind or "") in kinds)
+            and selector.matches(obj.metadata.labels)
+        ]
+
+    def select_pod_templates(self, selector: Selector, namespace: str | None = None) -> list[PodTemplate]:
+        """Pod templates whose pod labels match, optionally in one namespace."""
+        if selector.matches_nothing:
+            return []
+        return [
+            template
+            for template in self.pod_templates
+            if (namespace is None or self._namespace_of[id(template.owner)] == namespace)
+            and selector.matches(template.labels)
+        ]
+
+    def _candidates(self, selector: Selector) -> list[K8sObject]:
+        # Only objects carrying one of the values of an `In` requirement can match: start from the smallest.
+        best: list[K8sObject] | None = None
+        for requirement in selector.requirements:
+            if requirement.operator != IN:
+                continue
+            found = [
+                o for value in requirement.values for o in self._by_label.get((requirement.key, value), ())
+            ]
+            if len(requirement.values) > 1:
+                found.sort(key=lambda obj: self._order[id(obj)])
+            if best is None or len(found) < len(best):
+                best = found
+        return self.objects if best is None else best
+
+
+def _crd_scopes(objects: Sequence[K8sObject]) -> dict[GroupKind, bool]:
+    """(group, kind) -> namespaced?, for the kinds the input's CRDs define."""
+    scopes: dict[GroupKind, bool] = {}
+    for obj in objects:
+        if isinstance(obj, CustomResourceDefinition) and obj.spec is not None and obj.spec.names is not None:
+            group, kind = obj.spec.group, obj.spec.names.kind
+            if group and kind and obj.spec.scope in ("Namespaced", "Cluster"):
+                scopes.setdefault((group, kind), obj.spec.scope == "Namespaced")
+    return scopes
+
+
+def _duplicate(second: K8sObject, first: K8sObject) -> ModelProblem:
+    location = first.locate(("metadata", "name"))
+    where = f"{location.path}:{location.span.line}:{location.span.column}"
+    return ModelProblem(
+        ids.DUPLICATE_OBJECT,
+        second,
+        ("metadata", "name"),
+        {"object": second.ref.display(), "first": where},
+        (RelatedViolation(first, ("metadata", "name"), "first defined here"),),
+    )
