@@ -45,6 +45,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.objects.workload import object_args
 from kcheck.core.findings import Severity, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.model import kinds
@@ -57,7 +58,7 @@ RULE = RuleSpec(
     summary="A pod that shares the node's IPC namespace (`hostIPC: true`).",
     severity=Severity.ERROR,
     category=Category.SECURITY,
-    message="the pod shares the node's IPC namespace (hostIPC: true)",
+    message="{kind} {name!r} shares the node's IPC namespace (hostIPC: true)",
     remediation="Remove `hostIPC: true`; containers of the same pod already share an IPC namespace.",
     docs=__doc__ or "",
     applies_to=kinds.WORKLOADS,
@@ -75,4 +76,4 @@ RULE = RuleSpec(
 def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
     template = pod_template(obj)
     if template is not None and template.spec.host_ipc:
-        yield Violation((*template.path, "hostIPC"))
+        yield Violation((*template.path, "hostIPC"), object_args(obj))

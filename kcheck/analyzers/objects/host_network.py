@@ -46,6 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.objects.workload import object_args
 from kcheck.core.findings import Severity, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.model import kinds
@@ -58,7 +59,7 @@ RULE = RuleSpec(
     summary="A pod that shares the node's network namespace (`hostNetwork: true`).",
     severity=Severity.ERROR,
     category=Category.SECURITY,
-    message="the pod shares the node's network namespace (hostNetwork: true)",
+    message="{kind} {name!r} shares the node's network namespace (hostNetwork: true)",
     remediation="Remove `hostNetwork: true` and expose the pod through a Service or a `hostPort` instead.",
     docs=__doc__ or "",
     applies_to=kinds.WORKLOADS,
@@ -76,4 +77,4 @@ RULE = RuleSpec(
 def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
     template = pod_template(obj)
     if template is not None and template.spec.host_network:
-        yield Violation((*template.path, "hostNetwork"))
+        yield Violation((*template.path, "hostNetwork"), object_args(obj))

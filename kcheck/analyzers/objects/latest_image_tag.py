@@ -72,7 +72,7 @@ RULE = RuleSpec(
 )
 
 _NO_TAG = "which has no tag and so means `latest`"
-_LATEST_TAG = "tagged `latest`"
+_LATEST_TAG = "which is tagged `latest`"
 
 
 def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:

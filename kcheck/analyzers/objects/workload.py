@@ -40,3 +40,8 @@ def container_args(ref: ContainerRef) -> dict[str, object]:
     # A container without a name is reported by the shape and schema rules; name it by its position here.
     name = ref.container.name or format_path(ref.path[-2:])
     return {"container": name, "role": _ROLE_NOUNS[ref.role]}
+
+
+def object_args(obj: K8sObject) -> dict[str, object]:
+    """The message arguments that name the object: `{kind} {name!r}` reads "Deployment 'web'"."""
+    return {"kind": obj.kind or "", "name": obj.metadata.name or obj.metadata.generate_name or ""}
