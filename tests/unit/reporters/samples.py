@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Severity, Suppression
 from kcheck.core.location import Location, Span
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, RuleSpec
 
 DOCS = """\
 ## What it does
@@ -164,24 +166,25 @@ DANGLING_FINDING = Finding(
     object=SERVICE,
     object_path=("spec", "selector"),
     related=(
-        RelatedLocation(Location("deploy.yaml", Span(4, 3, 4, 12)), "Deployment web is labelled app=web", DEPLOYMENT),
+        RelatedLocation(
+            Location("deploy.yaml", Span(4, 3, 4, 12)), "Deployment web is labelled app=web", DEPLOYMENT
+        ),
     ),
     fingerprint="fp-dangling",
 )
 
 
-def sample_report(findings: tuple[Finding, ...] | None = None, **changes: object) -> Report:
-    """The sample report; `findings` replaces its findings (they are sorted as the engine sorts them)."""
-    if findings is None:
-        findings = (NO_PROBE_FINDING, LATEST_FINDING, PRIVILEGED_FINDING, DANGLING_FINDING)
-    fields: dict[str, object] = {
-        "findings": tuple(sorted(findings, key=Finding.sort_key)),
-        "rules": (PRIVILEGED, LATEST_TAG, NO_PROBE, DANGLING),
-        "files": 5,
-        "objects": 12,
-        "tool_version": "0.1.0",
-        "fail_on": Severity.WARNING,
-        "sources": {"deploy.yaml": DEPLOY_YAML, "svc.yaml": SVC_YAML},
-    }
-    fields.update(changes)
-    return Report(**fields)  # type: ignore[arg-type]
+SAMPLE = Report(
+    findings=(NO_PROBE_FINDING, LATEST_FINDING, PRIVILEGED_FINDING, DANGLING_FINDING),
+    rules=(PRIVILEGED, LATEST_TAG, NO_PROBE, DANGLING),
+    files=5,
+    objects=12,
+    tool_version="0.1.0",
+    fail_on=Severity.WARNING,
+    sources={"deploy.yaml": DEPLOY_YAML, "svc.yaml": SVC_YAML},
+)
+
+
+def report_of(findings: list[Finding] | tuple[Finding, ...]) -> Report:
+    """The sample report with other findings, sorted as the engine sorts them."""
+    return replace(SAMPLE, findings=tuple(sorted(findings, key=Finding.sort_key)))
