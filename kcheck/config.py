@@ -224,6 +224,9 @@ def _load_yaml(path: Path, display: str) -> Settings:
     document = source.documents[0]
 
     def locate(keys: ObjectPath) -> tuple[int, int]:
+        if not keys:
+            start = document.root.start_mark
+            return 1 + start.line + document.line_offset, 1 + start.column
         span = document.span_of(keys)
         return span.line, span.column
 

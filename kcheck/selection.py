@@ -105,9 +105,10 @@ def _rule_settings_by_id(settings: Settings, rules: Sequence[RuleSpec]) -> dict[
     for key in settings.rules:
         where = settings.describe_key(("rules", key))
         rule_id = by_key.get(key)
+        if rule_id is None and resolve_selector(key, rules):
+            raise ConfigError(f"{where}: {key!r} is a prefix; name one rule by its id or name")
         if rule_id is None:
-            hint = " (use a rule id or name, not a prefix)" if resolve_selector(key, rules) else ""
-            raise ConfigError(f"{where}: {unknown_selector_message(key, rules)}{hint}")
+            raise ConfigError(f"{where}: {unknown_selector_message(key, rules)}")
         if rule_id in configured:
             raise ConfigError(f"{where}: configures {rule_id} again (also as {configured[rule_id][0]!r})")
         configured[rule_id] = (key, ("rules", key))
