@@ -176,8 +176,9 @@ def _build(
     cls = model_class(api_version, kind)
     obj, errors = _validate(cls, raw)
     obj.attach(ObjectSource(document, base_path), raw)
-    for error in errors:
-        path = tuple(error["loc"])
+    located = [(obj.locate(path).span, path, error) for error in errors for path in [tuple(error["loc"])]]
+    located.sort(key=lambda entry: entry[0])  # in the order of the file, not of the model's fields
+    for _, path, error in located:
         problems.append(_problem(obj, path, f"{format_path(path)}: {_expected(error)}"))
     _check_name(obj, raw, problems)
     return obj
