@@ -11,8 +11,15 @@ from kcheck.model.build import BuildResult, build_objects
 from kcheck.source.loader import load_bytes
 
 
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes shared values out in full: tests count lines, and anchors would move them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def to_yaml(*objects: dict[str, Any]) -> str:
-    return "---\n".join(yaml.safe_dump(obj, sort_keys=False) for obj in objects)
+    return "---\n".join(yaml.dump(obj, Dumper=_NoAliasDumper, sort_keys=False) for obj in objects)
 
 
 def container(name: str = "app", image: str = "nginx:1.25", **fields: Any) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def test_containers_of_a_deployment_in_order_with_roles_and_paths() -> None:
         ("init", "initContainer", ("spec", "template", "spec", "initContainers", 0)),
         ("debug", "ephemeralContainer", ("spec", "template", "spec", "ephemeralContainers", 0)),
     ]
-    assert obj.locate(refs[1].path).span == Span(16, 9, 16, 19)  # `- name: side` points at `name: side`
+    assert obj.locate(refs[1].path).span == Span(17, 9, 17, 19)  # `- name: side` points at `name: side`
 
 
 def test_a_cron_job_template_is_under_its_job_template() -> None:
