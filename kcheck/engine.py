@@ -8,6 +8,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from kcheck import __version__
 from kcheck.baseline import Baseline, apply_baseline
@@ -22,8 +23,8 @@ from kcheck.model.build import build_objects
 from kcheck.registry import ALL_RULES, OBJECT_RULES, ObjectRule
 from kcheck.selection import EnabledRule, select_rules
 from kcheck.source.discover import InputFile, discover
-from kcheck.source.loader import SourceFile, load_bytes
-from kcheck.suppression import SuppressionCandidate, apply_suppressions
+from kcheck.source.loader import SourceFile, SourceProblem, load_path, load_stream
+from kcheck.suppression import ANNOTATION_PREFIX, AnnotatedObject, SuppressionCandidate, apply_suppressions
 
 Progress = Callable[[int, int], None]
 
@@ -38,7 +39,7 @@ class RunRequest:
     ignore: list[str] = field(default_factory=list)
     baseline: Baseline | None = None
     fail_on: Severity | None = Severity.WARNING
-    read_stdin: Callable[[], bytes] = lambda: sys.stdin.buffer.read()
+    stdin: BinaryIO = field(default_factory=lambda: sys.stdin.buffer)
     progress: Progress | None = None
 
 
@@ -74,7 +75,7 @@ class _Collector:
             helm_source=helm_source if obj is None else obj.helm_source,
         )
         annotations = obj.metadata.annotations if obj is not None else {}
-        locate = (lambda key: obj.locate(("metadata", "annotations", key))) if obj is not None else None
+        locate = _annotation_locator(obj) if obj is not None else None
         self.candidates.append(SuppressionCandidate(finding, annotations, locate))
 
     def add_violation(self, rule_id: str, target: Locatable, violation: Violation) -> None:
@@ -85,11 +86,22 @@ class _Collector:
         self.add(rule_id, violation.args, target.locate(violation.path), obj, violation.path, related)
 
 
+def _annotation_locator(obj: K8sObject) -> Callable[[str], Location]:
+    return lambda key: obj.locate(("metadata", "annotations", key))
+
+
 def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
     sources = []
     for done, file in enumerate(files):
-        data = request.read_stdin() if file.path is None else file.path.read_bytes()
-        sources.append(load_bytes(file.display_path, data, max_bytes=request.settings.max_file_size))
+        limit = request.settings.max_file_size
+        try:
+            source = (load_stream(file.display_path, request.stdin, limit) if file.path is None
+                      else load_path(file.display_path, file.path, limit))
+        except OSError as error:  # vanished or unreadable between discovery and reading
+            source = SourceFile(file.display_path, "")
+            source.problems.append(SourceProblem(ids.UNDECODABLE_FILE, FILE_START,
+                                                 {"problem": f"the file cannot be read ({error.strerror})"}))
+        sources.append(source)
         if request.progress is not None:
             request.progress(done + 1, len(files))
     return sources
@@ -106,6 +118,13 @@ def _check_objects(objects: Iterable[K8sObject], rules: Sequence[tuple[ObjectRul
         for rule, enabled in (*universal, *by_kind.get(obj.kind or "", ())):
             for violation in rule.check(obj, enabled.options):
                 collector.add_violation(rule.spec.id, obj, violation)
+
+
+def _is_manifest(source: SourceFile) -> bool:
+    """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
+    reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
+    still reported."""
+    return any(isinstance(document.value, dict) and "kind" in document.value for document in source.documents)
 
 
 def _line_text(sources: Mapping[str, str], location: Location) -> str:
@@ -125,7 +144,7 @@ def run(request: RunRequest) -> Report:
         for problem in source.problems:
             collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
 
-    built = build_objects([document for source in sources for document in source.documents])
+    built = build_objects([document for source in sources if _is_manifest(source) for document in source.documents])
     inventory = Inventory(built.objects, settings.default_namespace)
     for problem in (*built.problems, *inventory.problems):
         related = tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in problem.related)
@@ -135,14 +154,20 @@ def run(request: RunRequest) -> Report:
     if not built.objects:
         what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
         first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
-        collector.add(ids.NO_KUBERNETES_OBJECTS, {"what": what}, Location(first, FILE_START))
+        collector.add(ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
 
     object_rules = [(rule, enabled[rule.spec.id]) for rule in OBJECT_RULES if rule.spec.id in enabled]
     _check_objects(inventory.objects, object_rules, collector)
 
     texts = {source.path: source.text for source in sources}
+    annotated = [
+        AnnotatedObject(obj.file_path, obj.ref, obj.metadata.annotations, _annotation_locator(obj))
+        for obj in inventory.objects
+        if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
+    ]
     findings = apply_suppressions(
-        collector.candidates, texts, settings, [rule.spec for rule in enabled.values()], request.config_dir
+        collector.candidates, texts, settings, ALL_RULES, request.config_dir,
+        enabled=list(enabled.values()), annotated=annotated, cwd=request.cwd,
     )
     findings = [dataclasses.replace(f, fingerprint=fingerprint(f, _line_text(texts, f.location))) for f in findings]
     findings = number_duplicates(sorted(findings, key=Finding.sort_key))

@@ -7,6 +7,16 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from kcheck.analyzers.objects import (
+    host_ipc,
+    host_network,
+    host_pid,
+    latest_image_tag,
+    privileged_container,
+    run_as_root_allowed,
+    unset_resource_limits,
+    unset_resource_requests,
+)
 from kcheck.core.findings import Violation
 from kcheck.core.input_rules import (
     ambiguous_yaml_scalar,
@@ -15,7 +25,7 @@ from kcheck.core.input_rules import (
     excessive_aliasing,
     excessive_nesting,
     invalid_object_shape,
-    no_kubernetes_objects,
+    empty_input,
     non_utf8_encoding,
     oversized_file,
     suppression_without_reason,
@@ -35,7 +45,7 @@ INPUT_RULES: tuple[RuleSpec, ...] = tuple(
         duplicate_key,
         ambiguous_yaml_scalar,
         duplicate_object,
-        no_kubernetes_objects,
+        empty_input,
         undecodable_file,
         non_utf8_encoding,
         oversized_file,
@@ -59,7 +69,19 @@ def _object_rule(module: ModuleType) -> ObjectRule:
     return ObjectRule(module.RULE, module.check)
 
 
-OBJECT_RULES: tuple[ObjectRule, ...] = tuple(_object_rule(module) for module in ())
+OBJECT_RULES: tuple[ObjectRule, ...] = tuple(
+    _object_rule(module)
+    for module in (
+        privileged_container,
+        latest_image_tag,
+        unset_resource_requests,
+        unset_resource_limits,
+        host_network,
+        host_pid,
+        host_ipc,
+        run_as_root_allowed,
+    )
+)
 
 ALL_RULES: tuple[RuleSpec, ...] = tuple(
     sorted((*INPUT_RULES, *(rule.spec for rule in OBJECT_RULES)), key=lambda spec: spec.id)

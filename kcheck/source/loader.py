@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -240,16 +241,36 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
     return source
 
 
+def _oversized(path: str, size: int, max_bytes: int) -> SourceFile:
+    source = SourceFile(path, "")
+    source.problems.append(SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": size, "limit": max_bytes}))
+    return source
+
+
+def load_stream(path: str, stream: BinaryIO, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+    """Read and parse a file or stdin, never holding more than `max_bytes` + 1 of an oversized input."""
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        size = len(data)
+        while chunk := stream.read(1 << 20):  # only counted, for the message
+            size += len(chunk)
+        return _oversized(path, size, max_bytes)
+    return load_bytes(path, data, max_bytes=max_bytes)
+
+
+def load_path(path: str, file: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> SourceFile:
+    size = file.stat().st_size
+    if size > max_bytes:
+        return _oversized(path, size, max_bytes)
+    return load_bytes(path, file.read_bytes(), max_bytes=max_bytes)
+
+
 def load_bytes(
     path: str, data: bytes, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES, limits: Limits | None = None
 ) -> SourceFile:
     """Decode and parse one file. Never raises on content: every problem becomes a SourceProblem."""
     if len(data) > max_bytes:
-        source = SourceFile(path, "")
-        source.problems.append(
-            SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": len(data), "limit": max_bytes})
-        )
-        return source
+        return _oversized(path, len(data), max_bytes)
     decoded = decode(data)
     if isinstance(decoded, DecodeError):
         source = SourceFile(path, "")

@@ -60,7 +60,7 @@ def test_version(tmp_path: Path) -> None:
 def test_findings_exit_1_with_exact_location(workdir: Path) -> None:
     result = kcheck("lint", cwd=workdir)
     assert result.returncode == 1, result.stderr
-    assert "pod.yaml:16:9: KC101 [error]" in result.stdout
+    assert "pod.yaml:15:9: KC101 [error]" in result.stdout
     assert "privileged-container" in result.stdout
 
 
@@ -71,7 +71,7 @@ def test_clean_input_exits_0(workdir: Path) -> None:
 
 def test_fail_on_threshold(workdir: Path) -> None:
     assert kcheck("lint", "--fail-on", "never", cwd=workdir).returncode == 0
-    only_warning = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  country: NO\n"
+    only_warning = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: s\ndata:\n  on: x\n"
     (workdir / "warn.yaml").write_text(only_warning)
     assert kcheck("lint", "warn.yaml", "--fail-on", "error", cwd=workdir).returncode == 0
     assert kcheck("lint", "warn.yaml", cwd=workdir).returncode == 1
@@ -105,7 +105,7 @@ def test_bad_config_exits_2_naming_the_key(workdir: Path) -> None:
 def test_stdin(workdir: Path) -> None:
     result = kcheck("lint", "-", cwd=workdir, stdin=PRIVILEGED_POD)
     assert result.returncode == 1
-    assert "<stdin>:16:9: KC101" in result.stdout
+    assert "<stdin>:15:9: KC101" in result.stdout
 
 
 def test_no_objects_is_a_finding(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_json_output_matches_its_schema(workdir: Path) -> None:
         f for f in document["findings"] if f["rule"]["id"] == "KC101"
     ]
     assert finding["location"]["path"] == "pod.yaml"
-    assert (finding["location"]["line"], finding["location"]["column"]) == (16, 9)
+    assert (finding["location"]["line"], finding["location"]["column"]) == (15, 9)
 
 
 def test_sarif_to_file_and_text_to_stdout(workdir: Path) -> None:
@@ -136,7 +136,7 @@ def test_sarif_to_file_and_text_to_stdout(workdir: Path) -> None:
     [result_101] = [r for r in run["results"] if r["ruleId"] == "KC101"]
     location = result_101["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "pod.yaml"
-    assert location["region"]["startLine"] == 16 and location["region"]["startColumn"] == 9
+    assert location["region"]["startLine"] == 15 and location["region"]["startColumn"] == 9
 
 
 def test_output_is_deterministic(workdir: Path) -> None:
@@ -149,7 +149,7 @@ def test_github_actions_defaults_to_annotations_and_writes_step_summary(workdir:
     summary = workdir / "summary.md"
     result = kcheck("lint", cwd=workdir, env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
     assert result.returncode == 1
-    assert "::error file=pod.yaml,line=16," in result.stdout
+    assert "::error file=pod.yaml,line=15," in result.stdout
     assert "KC101" in summary.read_text()
 
 
@@ -162,7 +162,7 @@ def test_suppression_with_reason_then_unused(workdir: Path) -> None:
     (workdir / "pod.yaml").write_text(fixed)
     result = kcheck("lint", cwd=workdir)
     assert result.returncode == 1
-    assert "pod.yaml:16:27: KC003" in result.stdout
+    assert "pod.yaml:15:28: KC003" in result.stdout
 
 
 def test_baseline_reports_only_new_findings(workdir: Path) -> None:
@@ -177,8 +177,8 @@ def test_baseline_reports_only_new_findings(workdir: Path) -> None:
     (workdir / "pod.yaml").write_text(shifted)
     result = kcheck("lint", "--baseline", "base.json", cwd=workdir)
     assert result.returncode == 1
-    assert "pod.yaml:25:9: KC101" in result.stdout
-    assert "pod.yaml:18:9" not in result.stdout
+    assert "pod.yaml:24:9: KC101" in result.stdout
+    assert "pod.yaml:17:9" not in result.stdout
 
 
 def test_rules_list_and_explain(tmp_path: Path) -> None:

@@ -1,14 +1,15 @@
 """## What it does
 Checks that every container and init container sets a limit for the resources named by the `resources`
-option (CPU and memory by default). Ephemeral containers are not checked (the API forbids `resources` on
+option (memory by default). Ephemeral containers are not checked (the API forbids `resources` on
 them).
 
 ## Why is this bad?
 Without a memory limit a leaking container grows until the node runs out of memory, and the kernel or the
 kubelet then kills or evicts other pods along with it; without a CPU limit one busy container can starve
 its neighbours of the CPU above their requests. Limits bound what a bug or a traffic spike can cost.
-CPU limits are debated, because a container at its limit is throttled even when the node is idle: to
-require memory limits only, set the option `resources: [memory]`.
+CPU limits are a trade-off rather than a rule: a container at its CPU limit is throttled even when the
+node is idle, which adds latency, so by default only memory limits are required; set the option
+`resources: [cpu, memory]` to require both.
 
 ## Example
 ```yaml
@@ -61,8 +62,8 @@ class Options(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     resources: list[str] = Field(
-        default=["cpu", "memory"],
-        description="The resources every container must limit; `[memory]` leaves CPU unbounded.",
+        default=["memory"],
+        description="The resources every container must limit; add `cpu` to bound CPU as well.",
     )
 
 

@@ -23,8 +23,8 @@ spec:
     - name: app
       image: registry.example.com/web:1.4.2
       resources:
-        requests: {cpu: 250m}
-        limits: {cpu: 500m}
+        requests: {memory: 128Mi}
+        limits: {memory: 256Mi}
 ```
 Use instead:
 ```yaml

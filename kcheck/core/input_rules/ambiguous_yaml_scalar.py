@@ -16,9 +16,9 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: settings
+immutable: yes
 data:
-  enabled: "true"
-  country: NO
+  on: "weekdays"
 ```
 Use instead:
 ```yaml
@@ -26,9 +26,9 @@ apiVersion: v1
 kind: ConfigMap
 metadata:
   name: settings
+immutable: true
 data:
-  enabled: "true"
-  country: "NO"
+  "on": "weekdays"
 ```
 """
 

@@ -13,12 +13,22 @@ other documents of the file on their own and keeps checking them.
 apiVersion: v1
 kind: ConfigMap
 metadata:
+  name: defaults
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
   name: settings
 data:
   mode: [fast
 ```
 Use instead:
 ```yaml
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: defaults
+---
 apiVersion: v1
 kind: ConfigMap
 metadata:

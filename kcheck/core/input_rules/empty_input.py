@@ -24,8 +24,8 @@ from kcheck.core.input_rules import ids
 from kcheck.core.rules import Category, Precision, RuleSpec
 
 RULE = RuleSpec(
-    id=ids.NO_KUBERNETES_OBJECTS,
-    name="no-kubernetes-objects",
+    id=ids.EMPTY_INPUT,
+    name="empty-input",
     summary="The input holds no Kubernetes object at all.",
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
