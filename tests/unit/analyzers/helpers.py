@@ -29,7 +29,10 @@ def paths(violations: Iterable[Violation]) -> list[str]:
     return [format_path(v.path) for v in violations]
 
 
-def run(check: Callable[..., Iterable[Violation]], text: str, options: Any = None) -> list[tuple[str, dict[str, object]]]:
+Found = list[tuple[str, dict[str, object]]]
+
+
+def run(check: Callable[..., Iterable[Violation]], text: str, options: Any = None) -> Found:
     """(formatted path, args) of every violation of `check` over every object of `text`."""
     return [(format_path(v.path), dict(v.args)) for obj in objects(text) for v in check(obj, options)]
 
