@@ -42,8 +42,8 @@ def libyaml_objects(datas: list[bytes]) -> int:
             for document in yaml.load_all(data, Loader=yaml.CSafeLoader):
                 if isinstance(document, dict) and "kind" in document:
                     items = document.get("items")
-                    is_list = str(document["kind"]).endswith("List") and isinstance(items, list)
-                    objects += len(items) if is_list else 1
+                    listed = isinstance(items, list) and str(document["kind"]).endswith("List")
+                    objects += len(items) if listed and isinstance(items, list) else 1
         except yaml.YAMLError:
             pass
     return objects
@@ -59,7 +59,9 @@ def wall(command: list[str], repeat: int) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
@@ -79,9 +81,14 @@ def main() -> None:
     small_wall = wall([kcheck_bin, "lint", str(SMALL_MANIFEST)], 5)
 
     print(f"corpus: {corpus} ({len(files)} files, {sum(map(len, datas)) / 1e6:.1f} MB)")
-    print(f"libyaml floor   : {floor_objects} objects in {floor:.2f} s = {floor_objects / floor:,.0f} objects/s")
-    print(f"kcheck lint     : {report.objects} objects in {kcheck_time:.2f} s = {report.objects / kcheck_time:,.0f} "
-          f"objects/s, {len(report.findings)} findings")
+    print(
+        f"libyaml floor   : {floor_objects} objects in {floor:.2f} s = {floor_objects / floor:,.0f} objects/s"
+    )
+    print(
+        f"kcheck lint     : {report.objects} objects in {kcheck_time:.2f} s = "
+        f"{report.objects / kcheck_time:,.0f} "
+        f"objects/s, {len(report.findings)} findings"
+    )
     print(f"ratio           : kcheck / libyaml = {kcheck_time / floor:.2f}x  (target <= 4x)")
     print(f"kcheck --version: {version_wall:.3f} s wall (target <= 0.25 s)")
     lines = SMALL_MANIFEST.read_text().count(chr(10))

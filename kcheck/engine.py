@@ -1,4 +1,4 @@
-"""The pipeline, top to bottom: files -> documents -> objects -> inventory -> violations -> findings -> Report."""
+"""The pipeline, top to bottom: files, documents, objects, inventory, violations, findings, Report."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from typing import BinaryIO
 from kcheck import __version__
 from kcheck.baseline import Baseline, apply_baseline
 from kcheck.config import Settings
-from kcheck.core.findings import Finding, Locatable, RelatedLocation, Report, Severity, Violation
+from kcheck.core.findings import (
+    Finding,
+    Locatable,
+    RelatedLocation,
+    RelatedViolation,
+    Report,
+    Severity,
+    Violation,
+)
 from kcheck.core.fingerprint import fingerprint, number_duplicates
 from kcheck.core.input_rules import ids
 from kcheck.core.location import FILE_START, Location, ObjectPath
@@ -79,11 +87,13 @@ class _Collector:
         self.candidates.append(SuppressionCandidate(finding, annotations, locate))
 
     def add_violation(self, rule_id: str, target: Locatable, violation: Violation) -> None:
-        related = tuple(
-            RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in violation.related
-        )
         obj = target if isinstance(target, K8sObject) else None
-        self.add(rule_id, violation.args, target.locate(violation.path), obj, violation.path, related)
+        location = target.locate(violation.path)
+        self.add(rule_id, violation.args, location, obj, violation.path, _related(violation.related))
+
+
+def _related(related: Iterable[RelatedViolation]) -> tuple[RelatedLocation, ...]:
+    return tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in related)
 
 
 def _annotation_locator(obj: K8sObject) -> Callable[[str], Location]:
@@ -95,20 +105,29 @@ def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
     for done, file in enumerate(files):
         limit = request.settings.max_file_size
         try:
-            source = (load_stream(file.display_path, request.stdin, limit) if file.path is None
-                      else load_path(file.display_path, file.path, limit))
+            source = (
+                load_stream(file.display_path, request.stdin, limit)
+                if file.path is None
+                else load_path(file.display_path, file.path, limit)
+            )
         except OSError as error:  # vanished or unreadable between discovery and reading
             source = SourceFile(file.display_path, "")
-            source.problems.append(SourceProblem(ids.UNDECODABLE_FILE, FILE_START,
-                                                 {"problem": f"the file cannot be read ({error.strerror})"}))
+            source.problems.append(
+                SourceProblem(
+                    ids.UNDECODABLE_FILE,
+                    FILE_START,
+                    {"problem": f"the file cannot be read ({error.strerror})"},
+                )
+            )
         sources.append(source)
         if request.progress is not None:
             request.progress(done + 1, len(files))
     return sources
 
 
-def _check_objects(objects: Iterable[K8sObject], rules: Sequence[tuple[ObjectRule, EnabledRule]],
-                   collector: _Collector) -> None:
+def _check_objects(
+    objects: Iterable[K8sObject], rules: Sequence[tuple[ObjectRule, EnabledRule]], collector: _Collector
+) -> None:
     by_kind: dict[str, list[tuple[ObjectRule, EnabledRule]]] = defaultdict(list)
     universal = [pair for pair in rules if not pair[0].spec.applies_to]
     for pair in rules:
@@ -135,7 +154,9 @@ def _line_text(sources: Mapping[str, str], location: Location) -> str:
 
 def run(request: RunRequest) -> Report:
     settings = request.settings
-    enabled = {rule.spec.id: rule for rule in select_rules(settings, ALL_RULES, request.select, request.ignore)}
+    enabled = {
+        rule.spec.id: rule for rule in select_rules(settings, ALL_RULES, request.select, request.ignore)
+    }
     collector = _Collector(enabled)
 
     files = discover(request.paths, settings.exclude, request.cwd, request.config_dir)
@@ -144,13 +165,14 @@ def run(request: RunRequest) -> Report:
         for problem in source.problems:
             collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
 
-    built = build_objects([document for source in sources if _is_manifest(source) for document in source.documents])
+    built = build_objects(
+        [document for source in sources if _is_manifest(source) for document in source.documents]
+    )
     inventory = Inventory(built.objects, settings.default_namespace)
-    for problem in (*built.problems, *inventory.problems):
-        related = tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in problem.related)
-        obj = problem.target if isinstance(problem.target, K8sObject) else None
-        collector.add(problem.rule_id, problem.args, problem.target.locate(problem.path), obj, problem.path,
-                      related)
+    for shape in (*built.problems, *inventory.problems):
+        related = _related(shape.related)
+        obj = shape.target if isinstance(shape.target, K8sObject) else None
+        collector.add(shape.rule_id, shape.args, shape.target.locate(shape.path), obj, shape.path, related)
     if not built.objects:
         what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
         first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
@@ -166,15 +188,25 @@ def run(request: RunRequest) -> Report:
         if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
     ]
     findings = apply_suppressions(
-        collector.candidates, texts, settings, ALL_RULES, request.config_dir,
-        enabled=list(enabled.values()), annotated=annotated, cwd=request.cwd,
+        collector.candidates,
+        texts,
+        settings,
+        ALL_RULES,
+        request.config_dir,
+        enabled=list(enabled.values()),
+        annotated=annotated,
+        cwd=request.cwd,
     )
-    findings = [dataclasses.replace(f, fingerprint=fingerprint(f, _line_text(texts, f.location))) for f in findings]
+    findings = [
+        dataclasses.replace(f, fingerprint=fingerprint(f, _line_text(texts, f.location))) for f in findings
+    ]
     findings = number_duplicates(sorted(findings, key=Finding.sort_key))
     if request.baseline is not None:
         findings = apply_baseline(findings, request.baseline)
 
-    with_findings = {f.location.path for f in findings} | {r.location.path for f in findings for r in f.related}
+    with_findings = {f.location.path for f in findings} | {
+        r.location.path for f in findings for r in f.related
+    }
     return Report(
         findings=tuple(findings),
         rules=tuple(rule.spec for rule in sorted(enabled.values(), key=lambda r: r.spec.id)),

@@ -9,8 +9,14 @@ from kcheck.core.findings import Report, Severity
 from kcheck.engine import RunRequest, run
 
 
-def lint_paths(paths: list[str], cwd: Path, *, select: list[str] | None = None, config: Path | None = None,
-               fail_on: Severity | None = Severity.WARNING) -> Report:
+def lint_paths(
+    paths: list[str],
+    cwd: Path,
+    *,
+    select: list[str] | None = None,
+    config: Path | None = None,
+    fail_on: Severity | None = Severity.WARNING,
+) -> Report:
     settings, config_path = load_settings(config, cwd)
     request = RunRequest(
         paths=paths,
@@ -23,7 +29,9 @@ def lint_paths(paths: list[str], cwd: Path, *, select: list[str] | None = None, 
     return run(request)
 
 
-def lint_text(text: str | bytes, tmp_path: Path, *, name: str = "manifest.yaml", select: list[str] | None = None) -> Report:
+def lint_text(
+    text: str | bytes, tmp_path: Path, *, name: str = "manifest.yaml", select: list[str] | None = None
+) -> Report:
     path = tmp_path / name
     path.write_bytes(text.encode() if isinstance(text, str) else text)
     return lint_paths([name], tmp_path, select=select)

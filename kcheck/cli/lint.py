@@ -24,10 +24,16 @@ _FORMAT_BY_SUFFIX = {".sarif": "sarif", ".json": "json", ".md": "markdown"}
 
 PathsArgument = Annotated[
     list[str] | None,
-    typer.Argument(help="Files or directories (recursive .yaml/.yml/.json), or - for stdin. Default: .", show_default=False),
+    typer.Argument(
+        help="Files or directories (recursive .yaml/.yml/.json), or - for stdin. Default: .",
+        show_default=False,
+    ),
 ]
 ConfigOption = Annotated[
-    Path | None, typer.Option("--config", help="Configuration file (default: .kcheck.yaml or pyproject.toml found upward).")
+    Path | None,
+    typer.Option(
+        "--config", help="Configuration file (default: .kcheck.yaml or pyproject.toml found upward)."
+    ),
 ]
 SelectOption = Annotated[
     str | None, typer.Option("--select", help="Comma-separated rule ids, id prefixes (KC1) or names to run.")
@@ -86,8 +92,15 @@ def _outputs(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | 
     return pairs
 
 
-def _run(paths: list[str] | None, config: Path | None, select: str | None, ignore: str | None,
-         fail_on: str | None, baseline: Path | None, show_progress: bool) -> Report:
+def _run(
+    paths: list[str] | None,
+    config: Path | None,
+    select: str | None,
+    ignore: str | None,
+    fail_on: str | None,
+    baseline: Path | None,
+    show_progress: bool,
+) -> Report:
     cwd = Path.cwd()
     settings, config_path = load_settings(config, cwd)
     threshold = fail_on or settings.fail_on
@@ -114,7 +127,11 @@ def lint_command(
     paths: PathsArgument = None,
     formats: Annotated[
         list[str] | None,
-        typer.Option("--format", "-f", help=f"Output format: {', '.join(FORMATS)} (default text; github on GitHub Actions)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Output format: {', '.join(FORMATS)} (default text; github on GitHub Actions).",
+        ),
     ] = None,
     outputs: Annotated[
         list[Path] | None, typer.Option("--output", "-o", help="Write the matching --format to this file.")
@@ -123,16 +140,21 @@ def lint_command(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     fail_on: Annotated[
-        str | None, typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info, never.")
+        str | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info, never."),
     ] = None,
     baseline: Annotated[
-        Path | None, typer.Option("--baseline", help="Report only findings not recorded in this baseline file.")
+        Path | None,
+        typer.Option("--baseline", help="Report only findings not recorded in this baseline file."),
     ] = None,
     show_suppressed: Annotated[
         bool, typer.Option("--show-suppressed", help="Also show suppressed findings (SARIF always has them).")
     ] = False,
 ) -> None:
-    """Check manifests and report findings. Exit 0: clean; 1: findings at or above --fail-on; 2: usage error."""
+    """Check manifests and report findings.
+
+    Exit 0: clean; 1: findings at or above --fail-on; 2: usage or configuration error.
+    """
     try:
         if fail_on not in (None, "error", "warning", "info", "never"):
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
@@ -162,9 +184,9 @@ def lint_command(
 
 def baseline_command(
     paths: PathsArgument = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the baseline (JSON).")] = Path(
-        ".kcheck-baseline.json"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the baseline (JSON).")
+    ] = Path(".kcheck-baseline.json"),
     config: ConfigOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,

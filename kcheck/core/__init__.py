@@ -1,1 +1,4 @@
-"""Shared vocabulary of every layer: locations, findings, rule metadata, errors. Imports nothing from kcheck."""
+"""Shared vocabulary of every layer: locations, findings, rule metadata, errors.
+
+Imports nothing from kcheck.
+"""

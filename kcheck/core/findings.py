@@ -29,7 +29,7 @@ _SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 @dataclass(frozen=True, slots=True, order=True)
 class ObjectRef:
-    """Identifies a Kubernetes object the way `kubectl` does. Fields are None where the manifest lacks them."""
+    """Identifies a Kubernetes object as `kubectl` does; fields are None where the manifest lacks them."""
 
     api_version: str | None
     kind: str | None

@@ -54,7 +54,9 @@ def _walk(directory: Path) -> Iterator[Path]:
                 yield Path(root, name)
 
 
-def discover(paths: Sequence[str], excludes: Sequence[str], cwd: Path, exclude_base: Path | None = None) -> list[InputFile]:
+def discover(
+    paths: Sequence[str], excludes: Sequence[str], cwd: Path, exclude_base: Path | None = None
+) -> list[InputFile]:
     """Expand `paths` into files. A file named explicitly is read whatever its suffix (pre-commit passes
     file names); excludes apply to it too, relative to `exclude_base` (the config file's directory)."""
     base = (exclude_base or cwd).resolve()

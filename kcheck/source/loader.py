@@ -11,6 +11,7 @@ broken document does not hide the others.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,7 +26,16 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 from kcheck.core.input_rules import ids
 from kcheck.core.location import Location, ObjectPath, Span
 from kcheck.source.decode import DecodeError, decode, position_of
-from kcheck.source.values import NON_PLAIN, PLAIN, Builder, Limits, NodeError, find_child, key_string, node_span
+from kcheck.source.values import (
+    NON_PLAIN,
+    PLAIN,
+    Builder,
+    Limits,
+    NodeError,
+    find_child,
+    key_string,
+    node_span,
+)
 from kcheck.source.values import scalar_value as _scalar_value
 
 # Files larger than this are reported and skipped: at about 6 MB/s of parsing, bigger ones would stall a
@@ -102,7 +112,11 @@ class Document:
         collection reached by index spans its first entry, so a container points at `- name: app`.
         """
         key_node, node, found = self.node_at(path)
-        if key_node is not None and found == len(path) or (key_node is not None and type(node) is not ScalarNode):
+        if (
+            (key_node is not None
+            and found == len(path))
+            or (key_node is not None and type(node) is not ScalarNode)
+        ):
             if type(node) is ScalarNode:
                 return self._span(key_node, node)
             return self._span(key_node, key_node)
@@ -181,7 +195,7 @@ def _parts(text: str) -> Iterator[tuple[str, int]]:
         starts.insert(0, 0)
     starts.append(len(text))
     line = 0
-    for begin, end in zip(starts, starts[1:]):
+    for begin, end in itertools.pairwise(starts):
         part = text[begin:end]
         yield part, line
         line += part.count("\n")
@@ -228,7 +242,9 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
         except RecursionError:
             point = node_span(root, offset)
             source.problems.append(
-                SourceProblem(ids.EXCESSIVE_NESTING, Span.point(point.line, point.column), {"limit": limits.max_depth})
+                SourceProblem(
+                    ids.EXCESSIVE_NESTING, Span.point(point.line, point.column), {"limit": limits.max_depth}
+                )
             )
             continue
         # An anchor's nodes are built again at each alias; report what they hold once.
@@ -243,7 +259,9 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
 
 def _oversized(path: str, size: int, max_bytes: int) -> SourceFile:
     source = SourceFile(path, "")
-    source.problems.append(SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": size, "limit": max_bytes}))
+    source.problems.append(
+        SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": size, "limit": max_bytes})
+    )
     return source
 
 
@@ -278,5 +296,7 @@ def load_bytes(
         return source
     source = SourceFile(path, decoded.text, decoded.encoding)
     if decoded.encoding != "utf-8":
-        source.problems.append(SourceProblem(ids.NON_UTF8_ENCODING, Span.point(1, 1), {"encoding": decoded.encoding}))
+        source.problems.append(
+            SourceProblem(ids.NON_UTF8_ENCODING, Span.point(1, 1), {"encoding": decoded.encoding})
+        )
     return parse(source, limits)

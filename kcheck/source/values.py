@@ -48,8 +48,30 @@ _TABLE[""] = None
 
 # What YAML 1.2's core schema resolves by table (the rest of _TABLE are strings to a YAML 1.2 reader).
 _YAML12_TABLE = frozenset(
-    "true True TRUE false False FALSE ~ null Null NULL .nan .NaN .NAN .inf .Inf .INF +.inf +.Inf +.INF "
-    "-.inf -.Inf -.INF".split()
+    [
+        "true",
+        "True",
+        "TRUE",
+        "false",
+        "False",
+        "FALSE",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        ".nan",
+        ".NaN",
+        ".NAN",
+        ".inf",
+        ".Inf",
+        ".INF",
+        "+.inf",
+        "+.Inf",
+        "+.INF",
+        "-.inf",
+        "-.Inf",
+        "-.INF",
+    ]
 ) | {""}
 
 _GO_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
@@ -133,7 +155,7 @@ def key_string(value: object) -> str:
 
 
 def scalar_value(node: ScalarNode) -> object:
-    tag = node.tag
+    tag: str = node.tag or NON_PLAIN
     text: str = node.value
     if tag == PLAIN:
         return resolve_plain(text)
@@ -208,14 +230,19 @@ class Builder:
             if key in sizes:
                 return sizes[key]
             if key in in_progress:
-                raise NodeError(node, "an alias refers to its own anchor: the document is infinite",
-                                ids.EXCESSIVE_ALIASING)
+                raise NodeError(
+                    node,
+                    "an alias refers to its own anchor: the document is infinite",
+                    ids.EXCESSIVE_ALIASING,
+                )
             if depth > max_depth:
                 raise NodeError(node, "", ids.EXCESSIVE_NESTING)
             total = 1
             if type(node) is not ScalarNode:
                 in_progress.add(key)
-                children = node.value if type(node) is SequenceNode else [x for pair in node.value for x in pair]
+                children = (
+                    node.value if type(node) is SequenceNode else [x for pair in node.value for x in pair]
+                )
                 for child in children:
                     total += size(child, depth + 1)
                 in_progress.discard(key)
@@ -225,22 +252,23 @@ class Builder:
         expanded = size(root, 0)
         aliased = expanded - len(sizes)
         if aliased > 100 and expanded > 1000 and aliased / expanded > _alias_ratio_limit(expanded):
-            raise NodeError(root, f"aliases expand it to {expanded:,} nodes from {len(sizes):,}",
-                            ids.EXCESSIVE_ALIASING)
+            raise NodeError(
+                root, f"aliases expand it to {expanded:,} nodes from {len(sizes):,}", ids.EXCESSIVE_ALIASING
+            )
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if depth > self.limits.max_depth:
             raise NodeError(node, "", ids.EXCESSIVE_NESTING)
-        kind = type(node)
-        if kind is ScalarNode:
+        if isinstance(node, ScalarNode):
             if node.tag == PLAIN:
                 value = resolve_plain(node.value)
                 if type(value) is not str and node.value not in _YAML12_TABLE:
                     self._check_reading(node, value)
                 return value
             return scalar_value(node)
-        if kind is SequenceNode:
+        if isinstance(node, SequenceNode):
             return [self.build(item, depth + 1) for item in node.value]
+        assert isinstance(node, MappingNode)  # the composer makes no other kind of node
         return self._mapping(node, depth)
 
     def _check_reading(self, node: ScalarNode, value: object) -> None:
@@ -279,7 +307,9 @@ class Builder:
         sources = source.value if type(source) is SequenceNode else [source]
         for item in sources:
             if type(item) is not MappingNode:
-                raise NodeError(item, "a merge key (<<) needs a mapping or a sequence of mappings as its value")
+                raise NodeError(
+                    item, "a merge key (<<) needs a mapping or a sequence of mappings as its value"
+                )
             for key, value in self._mapping(item, depth + 1).items():
                 result.setdefault(key, value)
 

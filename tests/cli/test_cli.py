@@ -36,7 +36,9 @@ spec:
 CLEAN_CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n"
 
 
-def kcheck(*args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def kcheck(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
     environment.update(env or {})
     return subprocess.run(
@@ -119,9 +121,11 @@ def test_json_output_matches_its_schema(workdir: Path) -> None:
     result = kcheck("lint", "-f", "json", cwd=workdir)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(json.loads(REPORT_SCHEMA.read_text())).validate(document)
-    [finding] = [f for f in document["findings"] if f["ruleId"] == "KC101"] if "ruleId" in document["findings"][0] else [
-        f for f in document["findings"] if f["rule"]["id"] == "KC101"
-    ]
+    [finding] = (
+        [f for f in document["findings"] if f["ruleId"] == "KC101"]
+        if "ruleId" in document["findings"][0]
+        else [f for f in document["findings"] if f["rule"]["id"] == "KC101"]
+    )
     assert finding["location"]["path"] == "pod.yaml"
     assert (finding["location"]["line"], finding["location"]["column"]) == (15, 9)
 
@@ -154,7 +158,9 @@ def test_github_actions_defaults_to_annotations_and_writes_step_summary(workdir:
 
 
 def test_suppression_with_reason_then_unused(workdir: Path) -> None:
-    suppressed = PRIVILEGED_POD.replace("privileged: true", "privileged: true  # kcheck: disable=KC101 -- debug pool")
+    suppressed = PRIVILEGED_POD.replace(
+        "privileged: true", "privileged: true  # kcheck: disable=KC101 -- debug pool"
+    )
     (workdir / "pod.yaml").write_text(suppressed)
     result = kcheck("lint", cwd=workdir)
     assert result.returncode == 0, result.stdout
@@ -169,10 +175,14 @@ def test_baseline_reports_only_new_findings(workdir: Path) -> None:
     assert kcheck("baseline", ".", "-o", "base.json", cwd=workdir).returncode == 0
     assert kcheck("lint", "--baseline", "base.json", cwd=workdir).returncode == 0
     # Shifting every line and adding a new privileged container: only the new one is reported.
-    shifted = "# a comment\n\n" + PRIVILEGED_POD + (
-        "    - name: second\n      image: busybox:1.36\n      resources:\n"
-        "        requests: {cpu: 10m, memory: 16Mi}\n        limits: {cpu: 100m, memory: 64Mi}\n"
-        "      securityContext:\n        privileged: true\n"
+    shifted = (
+        "# a comment\n\n"
+        + PRIVILEGED_POD
+        + (
+            "    - name: second\n      image: busybox:1.36\n      resources:\n"
+            "        requests: {cpu: 10m, memory: 16Mi}\n        limits: {cpu: 100m, memory: 64Mi}\n"
+            "      securityContext:\n        privileged: true\n"
+        )
     )
     (workdir / "pod.yaml").write_text(shifted)
     result = kcheck("lint", "--baseline", "base.json", cwd=workdir)
@@ -193,7 +203,12 @@ def test_rules_list_and_explain(tmp_path: Path) -> None:
 
 
 def test_python_dash_m(workdir: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "kcheck", "lint", "pod.yaml"], cwd=workdir,
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "kcheck", "lint", "pod.yaml"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "KC101" in result.stdout

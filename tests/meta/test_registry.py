@@ -29,7 +29,9 @@ def test_ids_and_names_are_unique() -> None:
 def test_metadata_is_complete(spec: RuleSpec) -> None:
     assert RULE_ID.match(spec.id)
     assert RULE_NAME.match(spec.name), "kebab-case, naming the flagged pattern"
-    assert not spec.name.startswith(("no-", "require-", "check-", "disallow-")), "name the pattern, not the fix"
+    assert not spec.name.startswith(("no-", "require-", "check-", "disallow-")), (
+        "name the pattern, not the fix"
+    )
     assert int(spec.id[2]) in FAMILIES
     assert spec.summary.endswith(".") and spec.remediation.endswith(".")
     assert spec.message_fields, "messages carry the specifics of each finding"

@@ -37,9 +37,15 @@ def _limit_memory() -> None:
 
 
 def _bomb() -> bytes:
-    lines = ["apiVersion: v1", "kind: ConfigMap", "metadata:", "  name: lol", "data:",
-             '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    lines = [
+        "apiVersion: v1",
+        "kind: ConfigMap",
+        "metadata:",
+        "  name: lol",
+        "data:",
+        '  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+    ]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"  {name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     return ("\n".join(lines) + "\n").encode()
 
@@ -70,7 +76,10 @@ spec:
 
 HOSTILE: dict[str, bytes] = {
     "alias-bomb": _bomb(),
-    "deep-nesting": b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: " + b"[" * 10_000 + b"]" * 10_000 + b"\n",
+    "deep-nesting": b"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep}\ndata:\n  x: "
+    + b"[" * 10_000
+    + b"]" * 10_000
+    + b"\n",
     "binary": bytes(range(256)) * 64,
     "utf16": VALID_PRIVILEGED_POD.encode("utf-16"),
     "invalid-utf8": b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \xc3\x28\n",
@@ -83,8 +92,13 @@ HOSTILE: dict[str, bytes] = {
 
 def _run(directory: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [KCHECK, "lint", "--format", "text", "."], cwd=directory, capture_output=True, text=True,
-        preexec_fn=_limit_memory, timeout=HANG_GUARD_SECONDS, check=False,
+        [KCHECK, "lint", "--format", "text", "."],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_memory,
+        timeout=HANG_GUARD_SECONDS,
+        check=False,
     )
 
 

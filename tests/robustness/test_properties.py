@@ -39,13 +39,38 @@ items:
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=30,
 )
 field_names = st.sampled_from(
-    ["apiVersion", "kind", "metadata", "name", "namespace", "labels", "annotations", "spec", "template",
-     "containers", "initContainers", "securityContext", "privileged", "runAsNonRoot", "runAsUser", "image",
-     "resources", "limits", "requests", "hostNetwork", "items", "selector", "matchLabels", "jobTemplate"]
+    [
+        "apiVersion",
+        "kind",
+        "metadata",
+        "name",
+        "namespace",
+        "labels",
+        "annotations",
+        "spec",
+        "template",
+        "containers",
+        "initContainers",
+        "securityContext",
+        "privileged",
+        "runAsNonRoot",
+        "runAsUser",
+        "image",
+        "resources",
+        "limits",
+        "requests",
+        "hostNetwork",
+        "items",
+        "selector",
+        "matchLabels",
+        "jobTemplate",
+    ]
 )
 kubernetes_shaped = st.recursive(
     json_values,

@@ -28,7 +28,7 @@ def _text(path: Path) -> str:
     data = path.read_bytes()
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(codec)
+            return data[len(bom) :].decode(codec)
     return data.decode("utf-8", errors="replace")
 
 
@@ -46,7 +46,10 @@ def run_fixture(directory: Path, name: str) -> set[tuple[int, str]]:
     rule_id = directory.name[:5]
     config = directory / "kcheck.yaml"
     report = lint_paths(
-        [name], directory, select=None if config.exists() else [rule_id], config=config if config.exists() else None
+        [name],
+        directory,
+        select=None if config.exists() else [rule_id],
+        config=config if config.exists() else None,
     )
     return {(f.location.span.line, f.rule_id) for f in report.active}
 

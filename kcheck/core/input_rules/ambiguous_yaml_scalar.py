@@ -43,7 +43,9 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     category=Category.CORRECTNESS,
     message="unquoted {text} is {kubernetes} to Kubernetes (YAML 1.1) but {yaml12} to YAML 1.2 tools",
-    remediation="Quote the value if it is a string, or write the number or boolean unambiguously (true, 493, 0o755).",
+    remediation=(
+        "Quote the value if it is a string, or write the number or boolean unambiguously (true, 493, 0o755)."
+    ),
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://yaml.org/type/bool.html", "https://github.com/kubernetes-sigs/yaml"),

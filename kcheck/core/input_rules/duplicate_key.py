@@ -38,7 +38,9 @@ RULE = RuleSpec(
     summary="A key defined twice in the same mapping.",
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
-    message="key {key!r} is defined again (first at line {first_line}); the API server rejects duplicate fields",
+    message=(
+        "key {key!r} is defined again (first at line {first_line}); the API server rejects duplicate fields"
+    ),
     remediation="Keep one of the two keys.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,

@@ -41,7 +41,9 @@ RULE = RuleSpec(
     summary="A document whose YAML aliases expand without reasonable bound.",
     severity=Severity.ERROR,
     category=Category.SECURITY,
-    message="YAML aliases expand this document beyond what Kubernetes accepts ({detail}); it was not analysed",
+    message=(
+        "YAML aliases expand this document beyond what Kubernetes accepts ({detail}); it was not analysed"
+    ),
     remediation="Write the repeated values out, or use fewer nested aliases.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,

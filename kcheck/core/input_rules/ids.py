@@ -1,4 +1,4 @@
-"""Ids of the input and meta rules (KC0xx), for the layers that detect them (source, model, inventory, engine).
+"""Ids of the input and meta rules (KC0xx), for the layers that detect them.
 
 Each id has its rule module, with the docs, beside this file.
 """

@@ -40,7 +40,9 @@ RULE = RuleSpec(
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
     message="{problem}",
-    remediation="Give every object apiVersion, kind and metadata.name, and each field the type the API expects.",
+    remediation=(
+        "Give every object apiVersion, kind and metadata.name, and each field the type the API expects."
+    ),
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://kubernetes.io/docs/concepts/overview/working-with-objects/#required-fields",),

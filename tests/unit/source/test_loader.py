@@ -18,12 +18,35 @@ def problems(source: SourceFile) -> list[tuple[str, int, int]]:
 @pytest.mark.parametrize(
     ("text", "value"),
     [
-        ("yes", True), ("Y", True), ("on", True), ("OFF", False), ("n", False), ("true", True),
-        ("~", None), ("null", None), ("0755", 493), ("0x1F", 31), ("0o17", 15), ("0b101", 5),
-        ("1_000", 1000), ("-12", -12), ("+3", 3), ("1.5", 1.5), ("1e3", 1000.0), (".5", 0.5),
-        ("08", 8.0), ("2024-01-02", "2024-01-02"), ("1:20", "1:20"), ("nginx", "nginx"),
-        ("9223372036854775808", 9223372036854775808), ("99999999999999999999", 1e20), ("=", "="),
-        ("0.0.1", "0.0.1"), ("-", "-"), ("+", "+"), (".", "."),
+        ("yes", True),
+        ("Y", True),
+        ("on", True),
+        ("OFF", False),
+        ("n", False),
+        ("true", True),
+        ("~", None),
+        ("null", None),
+        ("0755", 493),
+        ("0x1F", 31),
+        ("0o17", 15),
+        ("0b101", 5),
+        ("1_000", 1000),
+        ("-12", -12),
+        ("+3", 3),
+        ("1.5", 1.5),
+        ("1e3", 1000.0),
+        (".5", 0.5),
+        ("08", 8.0),
+        ("2024-01-02", "2024-01-02"),
+        ("1:20", "1:20"),
+        ("nginx", "nginx"),
+        ("9223372036854775808", 9223372036854775808),
+        ("99999999999999999999", 1e20),
+        ("=", "="),
+        ("0.0.1", "0.0.1"),
+        ("-", "-"),
+        ("+", "+"),
+        (".", "."),
     ],
 )
 def test_plain_scalars_resolve_as_go_yaml_v2(text: str, value: object) -> None:
@@ -43,9 +66,15 @@ def test_values_and_keys_are_decoded_like_kubernetes() -> None:
 
 
 def test_ambiguous_scalars_are_located() -> None:
-    source = load_bytes("m.yaml", b"data:\n  country: NO\n  mode: 0644\n  size: 1_000\n  ok: true\n  s: '0644'\n")
+    source = load_bytes(
+        "m.yaml", b"data:\n  country: NO\n  mode: 0644\n  size: 1_000\n  ok: true\n  s: '0644'\n"
+    )
     assert problems(source) == [("KC006", 2, 12), ("KC006", 3, 9), ("KC006", 4, 9)]
-    assert source.problems[0].args == {"text": "NO", "kubernetes": "the boolean false", "yaml12": "the string 'NO'"}
+    assert source.problems[0].args == {
+        "text": "NO",
+        "kubernetes": "the boolean false",
+        "yaml12": "the string 'NO'",
+    }
 
 
 def test_duplicate_key_reported_at_second_occurrence_and_last_value_kept() -> None:
@@ -92,14 +121,19 @@ def test_spans_of_keys_values_items_and_missing_paths() -> None:
 
 
 def test_columns_count_code_points() -> None:
-    document = load_bytes("m.yaml", "a: \"é€😀\"\nb: x\n".encode()).documents[0]
+    document = load_bytes("m.yaml", 'a: "é€😀"\nb: x\n'.encode()).documents[0]
     assert document.span_of(("a",)) == Span(1, 1, 1, 9)
 
 
 def test_helm_template_sources_are_recorded() -> None:
-    text = b"---\n# Source: chart/templates/a.yaml\nkind: A\n---\n# Source: chart/templates/b.yaml\nkind: B\n---\nkind: C\n"
+    text = (
+        b"---\n# Source: chart/templates/a.yaml\nkind: A\n"
+        b"---\n# Source: chart/templates/b.yaml\nkind: B\n---\nkind: C\n"
+    )
     assert [d.helm_source for d in load_bytes("m.yaml", text).documents] == [
-        "chart/templates/a.yaml", "chart/templates/b.yaml", None,
+        "chart/templates/a.yaml",
+        "chart/templates/b.yaml",
+        None,
     ]
 
 
@@ -141,7 +175,7 @@ def test_utf16_without_bom_is_detected() -> None:
 
 def test_alias_bomb_is_refused_quickly() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for previous, name in zip("abcdefgh", "bcdefghi"):
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
         lines.append(f"{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]")
     source = load_bytes("bomb.yaml", ("\n".join(lines) + "\n").encode())
     assert source.documents == []
@@ -155,7 +189,9 @@ def test_moderate_aliasing_is_allowed() -> None:
     assert source.documents[0].value["c49"] == {"cpu": 1, "memory": 2}
 
 
-@pytest.mark.parametrize("data", [b"a: " + b"[" * 10_000 + b"]" * 10_000, b"".join(b" " * i + b"- \n" for i in range(0, 2000, 1))])
+@pytest.mark.parametrize(
+    "data", [b"a: " + b"[" * 10_000 + b"]" * 10_000, b"".join(b" " * i + b"- \n" for i in range(0, 2000, 1))]
+)
 def test_deep_nesting_is_refused(data: bytes) -> None:
     source = load_bytes("deep.yaml", data)
     assert source.documents == []
