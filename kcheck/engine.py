@@ -24,6 +24,7 @@ from kcheck.core.findings import (
 )
 from kcheck.core.fingerprint import fingerprint, number_duplicates
 from kcheck.core.input_rules import ids
+from kcheck.core.input_rules.duplicate_object import Options as DuplicateOptions
 from kcheck.core.location import FILE_START, Location, ObjectPath
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
@@ -146,10 +147,17 @@ def _is_manifest(source: SourceFile) -> bool:
     return any(isinstance(document.value, dict) and "kind" in document.value for document in source.documents)
 
 
-def _line_text(sources: Mapping[str, str], location: Location) -> str:
-    lines = sources.get(location.path, "").split("\n")
-    index = location.span.line - 1
-    return lines[index] if 0 <= index < len(lines) else ""
+def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
+    lines_by_path: dict[str, list[str]] = {}
+
+    def line_text(location: Location) -> str:
+        lines = lines_by_path.get(location.path)
+        if lines is None:
+            lines = lines_by_path[location.path] = sources.get(location.path, "").split("\n")
+        index = location.span.line - 1
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    return line_text
 
 
 def run(request: RunRequest) -> Report:
@@ -168,7 +176,10 @@ def run(request: RunRequest) -> Report:
     built = build_objects(
         [document for source in sources if _is_manifest(source) for document in source.documents]
     )
-    inventory = Inventory(built.objects, settings.default_namespace)
+    duplicate_rule = enabled.get(ids.DUPLICATE_OBJECT)
+    duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
+    scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"
+    inventory = Inventory(built.objects, settings.default_namespace, scope)
     for shape in (*built.problems, *inventory.problems):
         related = _related(shape.related)
         obj = shape.target if isinstance(shape.target, K8sObject) else None
@@ -197,9 +208,8 @@ def run(request: RunRequest) -> Report:
         annotated=annotated,
         cwd=request.cwd,
     )
-    findings = [
-        dataclasses.replace(f, fingerprint=fingerprint(f, _line_text(texts, f.location))) for f in findings
-    ]
+    line_text = _line_reader(texts)
+    findings = [dataclasses.replace(f, fingerprint=fingerprint(f, line_text(f.location))) for f in findings]
     findings = number_duplicates(sorted(findings, key=Finding.sort_key))
     if request.baseline is not None:
         findings = apply_baseline(findings, request.baseline)

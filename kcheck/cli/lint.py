@@ -10,12 +10,12 @@ from typing import Annotated, TextIO
 
 import typer
 
-from kcheck.baseline import load_baseline, write_baseline
-from kcheck.config import load_settings
 from kcheck.core.errors import KcheckError, UsageError
 from kcheck.core.findings import Report, Severity
-from kcheck.engine import RunRequest, run
 from kcheck.reporters import FORMATS, ReporterOptions, render
+
+# The pipeline (engine, config, baseline: pydantic models and the rule catalogue) is imported inside the
+# commands, so that `kcheck --version` and `--help` stay instant.
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -101,6 +101,10 @@ def _run(
     baseline: Path | None,
     show_progress: bool,
 ) -> Report:
+    from kcheck.baseline import load_baseline
+    from kcheck.config import load_settings
+    from kcheck.engine import RunRequest, run
+
     cwd = Path.cwd()
     settings, config_path = load_settings(config, cwd)
     threshold = fail_on or settings.fail_on
@@ -197,6 +201,8 @@ def baseline_command(
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    from kcheck.baseline import write_baseline
+
     recorded = list(report.active)
     output.write_text(write_baseline(recorded), encoding="utf-8")
     typer.echo(f"kcheck: recorded {len(recorded)} findings in {output}", err=True)

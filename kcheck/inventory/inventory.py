@@ -3,9 +3,11 @@ and the objects defined twice (KC007)."""
 
 from __future__ import annotations
 
+import posixpath
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from kcheck.core.findings import RelatedViolation
 from kcheck.core.input_rules import ids
@@ -34,12 +36,23 @@ class NamespaceInfo:
     objects: list[K8sObject] = field(default_factory=list)
 
 
+# Which files are applied together, so that an object defined in two of them is a duplicate (KC007).
+DuplicateScope = Literal["file", "directory", "input"]
+
+
 class Inventory:
     """Built once per run; read by every analyzer. Objects keep file order everywhere."""
 
-    def __init__(self, objects: Sequence[K8sObject], default_namespace: str = "default") -> None:
+    def __init__(
+        self,
+        objects: Sequence[K8sObject],
+        default_namespace: str = "default",
+        duplicate_scope: DuplicateScope = "directory",
+    ) -> None:
         self.objects: list[K8sObject] = list(objects)
         self.default_namespace = default_namespace
+        self.duplicate_scope = duplicate_scope
+        self._first_definition: dict[tuple[str, ObjectKey], K8sObject] = {}
         self.problems: list[ModelProblem] = []
         self._crd_scopes = _crd_scopes(self.objects)
         self._namespace_of: dict[int, str | None] = {}
@@ -55,6 +68,14 @@ class Inventory:
             declared = info.declared.metadata.labels if info.declared is not None else {}
             info.labels = {**declared, NAMESPACE_NAME_LABEL: info.name}
 
+    def _duplicate_scope_of(self, obj: K8sObject) -> str:
+        """The files applied together (KC007 option `scope`): objects are duplicates only within one."""
+        if self.duplicate_scope == "input":
+            return ""
+        if self.duplicate_scope == "file":
+            return obj.file_path
+        return posixpath.dirname(obj.file_path)
+
     def _add(self, obj: K8sObject) -> None:
         group, kind = obj.group, obj.kind or ""
         namespace = (
@@ -67,7 +88,8 @@ class Inventory:
         name = obj.metadata.name
         if name:
             key = (group, kind, namespace, name)
-            first = self._by_key.setdefault(key, obj)
+            self._by_key.setdefault(key, obj)
+            first = self._first_definition.setdefault((self._duplicate_scope_of(obj), key), obj)
             if first is not obj:
                 self.problems.append(_duplicate(obj, first))
         if namespace is not None:

@@ -79,6 +79,9 @@ class KubeModel(BaseModel):
         extra="allow",
         strict=True,
         revalidate_instances="never",
+        # Build each model's validator on first use: a pre-commit run on one Deployment should not pay for
+        # the schemas of every kind kcheck models.
+        defer_build=True,
     )
 
 

@@ -27,7 +27,8 @@ def _display(path: Path, cwd: Path) -> str:
     try:
         return path.resolve().relative_to(cwd.resolve()).as_posix()
     except ValueError:
-        return path.as_posix()
+        # Outside the working directory: relative still (`../shared/x.yaml`), so SARIF URIs stay relative.
+        return Path(os.path.relpath(path, cwd)).as_posix()
 
 
 def is_excluded(relative: str, patterns: Sequence[str]) -> bool:

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.tag import Tag
 
 from kcheck.core.input_rules import ids
 from kcheck.core.location import Location, ObjectPath, Span
@@ -43,6 +44,8 @@ from kcheck.source.values import scalar_value as _scalar_value
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
 
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)", re.MULTILINE)
+# Only a document with an alias can expand; this is a cheap over-approximation of "has an alias".
+_MAY_HAVE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
 _HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)
 
 
@@ -52,8 +55,8 @@ class _Composer(CParser):  # type: ignore[misc]
     ruamel's Python resolver would run a regex per scalar for a result `values` discards anyway.
     """
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        return PLAIN if kind is ScalarNode and implicit[0] else NON_PLAIN if kind is ScalarNode else PLAIN
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
+        return PLAIN if kind is not ScalarNode or implicit[0] else NON_PLAIN
 
     def descend_resolver(self, *args: object) -> None:
         pass
@@ -112,10 +115,8 @@ class Document:
         collection reached by index spans its first entry, so a container points at `- name: app`.
         """
         key_node, node, found = self.node_at(path)
-        if (
-            (key_node is not None
-            and found == len(path))
-            or (key_node is not None and type(node) is not ScalarNode)
+        if (key_node is not None and found == len(path)) or (
+            key_node is not None and type(node) is not ScalarNode
         ):
             if type(node) is ScalarNode:
                 return self._span(key_node, node)
@@ -149,7 +150,7 @@ def _key_text(node: Node) -> str:
 
 
 def _is_empty(node: Node) -> bool:
-    return type(node) is ScalarNode and node.tag == PLAIN and node.value in ("", "~", "null", "Null", "NULL")
+    return type(node) is ScalarNode and node.ctag is PLAIN and node.value in ("", "~", "null", "Null", "NULL")
 
 
 def _syntax_problem(error: YAMLError, text: str, line_offset: int) -> SourceProblem:
@@ -223,7 +224,7 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
     """Fill `source.documents` and `source.problems` from `source.text`."""
     limits = limits or Limits()
     helm = _helm_sources(source.text)
-    may_alias = "&" in source.text
+    may_alias = "&" in source.text and _MAY_HAVE_ALIAS.search(source.text) is not None
     previous_end = 0
     for root, offset in _roots(source):
         if _is_empty(root):

@@ -19,16 +19,29 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.tag import Tag
 
 from kcheck.core.input_rules import ids
 from kcheck.core.location import Span
 
 # The composer tags implicitly resolved scalars with these instead of running ruamel's resolver
 # (see loader._Composer.resolve): plain ones get resolved here, quoted and block ones are strings.
-PLAIN = "?"
-NON_PLAIN = "!"
+# They are shared Tag objects compared by identity: ruamel wraps any other tag in a new Tag per node and
+# renders it again on every `node.tag` read, which cost more than parsing itself.
+PLAIN = Tag(suffix="?")
+NON_PLAIN = Tag(suffix="!")
 _TAG = "tag:yaml.org,2002:"
 MERGE_TAG = _TAG + "merge"
+
+
+def is_plain(node: Node) -> bool:
+    return node.ctag is PLAIN
+
+
+def is_merge_key(node: Node) -> bool:
+    """`<<`, plain or explicitly tagged !!merge (YAML 1.1 merge keys, which go-yaml v2 supports)."""
+    return node.value == "<<" and (node.ctag is PLAIN or str(node.ctag) == MERGE_TAG)
+
 
 _INT64_MIN, _INT64_MAX, _UINT64_MAX = -(2**63), 2**63 - 1, 2**64 - 1
 
@@ -155,13 +168,15 @@ def key_string(value: object) -> str:
 
 
 def scalar_value(node: ScalarNode) -> object:
-    tag: str = node.tag or NON_PLAIN
     text: str = node.value
-    if tag == PLAIN:
+    if node.ctag is PLAIN:
         return resolve_plain(text)
-    if tag == NON_PLAIN or not tag.startswith(_TAG):
-        # A quoted or block scalar is a string; go-yaml v2 decodes an unknown local tag (`!foo`) by value.
-        return text if tag == NON_PLAIN else resolve_plain(text) if text else text
+    if node.ctag is NON_PLAIN:
+        return text  # quoted or block scalar
+    tag = str(node.ctag)
+    if not tag.startswith(_TAG):
+        # go-yaml v2 decodes a scalar with an unknown local tag (`!foo`) by its value.
+        return resolve_plain(text) if text else text
     kind = tag[len(_TAG) :]
     if kind in ("str", "binary", "timestamp"):
         return text
@@ -260,7 +275,7 @@ class Builder:
         if depth > self.limits.max_depth:
             raise NodeError(node, "", ids.EXCESSIVE_NESTING)
         if isinstance(node, ScalarNode):
-            if node.tag == PLAIN:
+            if node.ctag is PLAIN:
                 value = resolve_plain(node.value)
                 if type(value) is not str and node.value not in _YAML12_TABLE:
                     self._check_reading(node, value)
@@ -292,7 +307,7 @@ class Builder:
         merges: list[Node] = []
         build, key_of = self.build, self.key_of
         for key_node, value_node in node.value:
-            if key_node.value == "<<" and key_node.tag in (PLAIN, MERGE_TAG):
+            if is_merge_key(key_node):
                 merges.append(value_node)
                 continue
             result[key_of(key_node)] = build(value_node, depth + 1)
@@ -316,7 +331,7 @@ class Builder:
     def _report_duplicate_keys(self, node: MappingNode) -> None:
         first: dict[str, Node] = {}
         for key_node, _ in node.value:
-            if key_node.value == "<<" and key_node.tag in (PLAIN, MERGE_TAG):
+            if is_merge_key(key_node):
                 continue
             key = key_string(scalar_value(key_node)) if type(key_node) is ScalarNode else None
             if key is None:
@@ -346,7 +361,7 @@ def find_child(node: Node, part: str | int, key_of: Callable[[Node], str]) -> tu
     for key_node, value_node in node.value:
         if type(key_node) is not ScalarNode:
             continue
-        if key_node.value == "<<" and key_node.tag in (PLAIN, MERGE_TAG):
+        if is_merge_key(key_node):
             merges.append(value_node)
         elif key_of(key_node) == part:
             found = (key_node, value_node)  # the last duplicate wins, as in the decoded value

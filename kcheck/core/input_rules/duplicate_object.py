@@ -1,6 +1,9 @@
 """## What it does
-Reports an object defined twice in the input: the same API group and kind (any version), namespace and
-name. The finding is on the second definition, in file order, with the first as a related location.
+Reports an object defined twice: the same API group and kind (any version), namespace and name. The
+finding is on the second definition, in file order, with the first as a related location. By default
+only files in the same directory are compared, because a directory is what `kubectl apply -f dir/`
+applies together, while a repository often holds alternative installs or unrelated apps in different
+directories; the `scope` option widens (`input`) or narrows (`file`) that.
 Objects without a namespace count as being in the default namespace (`default`, or the configured
 `default-namespace`); objects named by `generateName` are never duplicates. Detected by
 `kcheck.inventory`.
@@ -36,9 +39,23 @@ data:
 ```
 """
 
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
 from kcheck.core.findings import Severity
 from kcheck.core.input_rules import ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scope: Literal["file", "directory", "input"] = Field(
+        default="directory",
+        description="Which files are compared: each file alone, the files of one directory, or all input.",
+    )
+
 
 RULE = RuleSpec(
     id=ids.DUPLICATE_OBJECT,
@@ -50,4 +67,5 @@ RULE = RuleSpec(
     remediation="Remove one of the definitions, or give them different names or namespaces.",
     docs=__doc__ or "",
     precision=Precision.HIGH,
+    options=Options,
 )
