@@ -140,6 +140,17 @@ def _check_objects(
                 collector.add_violation(rule.spec.id, obj, violation)
 
 
+_UNREADABLE = frozenset(
+    {
+        ids.YAML_SYNTAX_ERROR,
+        ids.UNDECODABLE_FILE,
+        ids.OVERSIZED_FILE,
+        ids.EXCESSIVE_ALIASING,
+        ids.EXCESSIVE_NESTING,
+    }
+)
+
+
 def _is_manifest(source: SourceFile) -> bool:
     """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
     reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
@@ -169,13 +180,18 @@ def run(request: RunRequest) -> Report:
 
     files = discover(request.paths, settings.exclude, request.cwd, request.config_dir)
     sources = _load(files, request)
+    manifests = []
     for source in sources:
+        is_manifest = _is_manifest(source)
+        if is_manifest:
+            manifests.append(source)
         for problem in source.problems:
-            collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
+            # How Kubernetes would decode the YAML only matters in manifests; a file that could not be read
+            # at all may be a broken manifest, so those problems are always reported.
+            if is_manifest or problem.rule_id in _UNREADABLE:
+                collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
 
-    built = build_objects(
-        [document for source in sources if _is_manifest(source) for document in source.documents]
-    )
+    built = build_objects([document for source in manifests for document in source.documents])
     duplicate_rule = enabled.get(ids.DUPLICATE_OBJECT)
     duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
     scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"

@@ -25,7 +25,8 @@ def test_scope_decides_which_files_are_compared(
     for name in ("app/a.yaml", "app/b.yaml", "other/c.yaml"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(CONFIGMAP)
-    (tmp_path / ".kcheck.yaml").write_text(f"select: [KC007]\nrules:\n  KC007:\n    options: {{scope: {scope}}}\n")
+    config = f"select: [KC007]\nrules:\n  KC007:\n    options: {{scope: {scope}}}\n"
+    (tmp_path / ".kcheck.yaml").write_text(config)
     report = lint_paths(["."], tmp_path)
     found = [(f.location.path, f.location.span.line, f.location.span.column) for f in report.active]
     assert found == expected
