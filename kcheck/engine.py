@@ -58,6 +58,7 @@ class _Collector:
 
     enabled: Mapping[str, EnabledRule]
     candidates: list[SuppressionCandidate] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)  # path -> text, for suppressions and excerpts
 
     def add(
         self,
@@ -171,17 +172,10 @@ def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
     return line_text
 
 
-def run(request: RunRequest) -> Report:
-    settings = request.settings
-    enabled = {
-        rule.spec.id: rule for rule in select_rules(settings, ALL_RULES, request.select, request.ignore)
-    }
-    collector = _Collector(enabled)
-
-    files = discover(request.paths, settings.exclude, request.cwd, request.config_dir)
-    sources = _load(files, request)
+def _read(files: Sequence[InputFile], request: RunRequest, collector: _Collector) -> list[SourceFile]:
+    """Load every file, report its source problems, and return the manifests among them."""
     manifests = []
-    for source in sources:
+    for source in _load(files, request):
         is_manifest = _is_manifest(source)
         if is_manifest:
             manifests.append(source)
@@ -190,55 +184,79 @@ def run(request: RunRequest) -> Report:
             # at all may be a broken manifest, so those problems are always reported.
             if is_manifest or problem.rule_id in _UNREADABLE:
                 collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
+        collector.texts[source.path] = source.text
+    return manifests
 
+
+def _inventory(manifests: Sequence[SourceFile], settings: Settings, collector: _Collector) -> Inventory:
+    """Typed objects and their index; shape problems and duplicates become findings."""
     built = build_objects([document for source in manifests for document in source.documents])
-    duplicate_rule = enabled.get(ids.DUPLICATE_OBJECT)
+    duplicate_rule = collector.enabled.get(ids.DUPLICATE_OBJECT)
     duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
     scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"
     inventory = Inventory(built.objects, settings.default_namespace, scope)
     for shape in (*built.problems, *inventory.problems):
-        related = _related(shape.related)
         obj = shape.target if isinstance(shape.target, K8sObject) else None
-        collector.add(shape.rule_id, shape.args, shape.target.locate(shape.path), obj, shape.path, related)
-    if not built.objects:
-        what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
-        first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
-        collector.add(ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
+        location = shape.target.locate(shape.path)
+        collector.add(shape.rule_id, shape.args, location, obj, shape.path, _related(shape.related))
+    return inventory
 
-    object_rules = [(rule, enabled[rule.spec.id]) for rule in OBJECT_RULES if rule.spec.id in enabled]
-    _check_objects(inventory.objects, object_rules, collector)
 
-    texts = {source.path: source.text for source in sources}
+def _report_empty_input(files: Sequence[InputFile], request: RunRequest, collector: _Collector) -> None:
+    what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
+    first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
+    collector.add(ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
+
+
+def _suppress(collector: _Collector, inventory: Inventory, request: RunRequest) -> list[Finding]:
     annotated = [
         AnnotatedObject(obj.file_path, obj.ref, obj.metadata.annotations, _annotation_locator(obj))
         for obj in inventory.objects
         if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
     ]
-    findings = apply_suppressions(
+    return apply_suppressions(
         collector.candidates,
-        texts,
-        settings,
+        collector.texts,
+        request.settings,
         ALL_RULES,
         request.config_dir,
-        enabled=list(enabled.values()),
+        enabled=list(collector.enabled.values()),
         annotated=annotated,
         cwd=request.cwd,
     )
+
+
+def _finish(findings: list[Finding], texts: Mapping[str, str], baseline: Baseline | None) -> list[Finding]:
+    """Fingerprint, sort and number the findings, then mark those the baseline already knows."""
     line_text = _line_reader(texts)
     findings = [dataclasses.replace(f, fingerprint=fingerprint(f, line_text(f.location))) for f in findings]
     findings = number_duplicates(sorted(findings, key=Finding.sort_key))
-    if request.baseline is not None:
-        findings = apply_baseline(findings, request.baseline)
+    return apply_baseline(findings, baseline) if baseline is not None else findings
+
+
+def run(request: RunRequest) -> Report:
+    rules = select_rules(request.settings, ALL_RULES, request.select, request.ignore)
+    collector = _Collector({rule.spec.id: rule for rule in rules})
+    files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
+    manifests = _read(files, request, collector)
+    inventory = _inventory(manifests, request.settings, collector)
+    if not inventory.objects:
+        _report_empty_input(files, request, collector)
+    object_rules = [
+        (rule, collector.enabled[rule.spec.id]) for rule in OBJECT_RULES if rule.spec.id in collector.enabled
+    ]
+    _check_objects(inventory.objects, object_rules, collector)
+    findings = _finish(_suppress(collector, inventory, request), collector.texts, request.baseline)
 
     with_findings = {f.location.path for f in findings} | {
         r.location.path for f in findings for r in f.related
     }
     return Report(
         findings=tuple(findings),
-        rules=tuple(rule.spec for rule in sorted(enabled.values(), key=lambda r: r.spec.id)),
+        rules=tuple(rule.spec for rule in rules),
         files=len(files),
-        objects=len(built.objects),
+        objects=len(inventory.objects),
         tool_version=__version__,
         fail_on=request.fail_on,
-        sources={path: text for path, text in texts.items() if path in with_findings},
+        sources={path: text for path, text in collector.texts.items() if path in with_findings},
     )
