@@ -154,6 +154,10 @@ def lint_command(
     show_suppressed: Annotated[
         bool, typer.Option("--show-suppressed", help="Also show suppressed findings (SARIF always has them).")
     ] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Text: one line per finding, no excerpts, summary or progress."),
+    ] = False,
 ) -> None:
     """Check manifests and report findings.
 
@@ -163,7 +167,7 @@ def lint_command(
         if fail_on not in (None, "error", "warning", "info", "never"):
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
         pairs = _outputs(formats or [], outputs or [])
-        report = _run(paths, config, select, ignore, fail_on, baseline, show_progress=True)
+        report = _run(paths, config, select, ignore, fail_on, baseline, show_progress=not quiet)
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -173,6 +177,7 @@ def lint_command(
             color=output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ,
             show_suppressed=show_suppressed,
             uri_prefix=_repository_prefix(cwd),
+            quiet=quiet,
         )
         rendered = render(report, fmt, options)
         if output is None:

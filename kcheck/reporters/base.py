@@ -20,6 +20,8 @@ class ReporterOptions:
     # paths: both are read against the repository root, while finding paths are relative to the working dir.
     uri_prefix: str = ""
     tool_uri: str = PROJECT_URI
+    # Text only: one line per finding, no excerpts and no summary (for pre-commit and scripts).
+    quiet: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,6 +67,8 @@ def _finding(finding: Finding, sources: Mapping[str, str], paint: _Painter) -> l
 
 def render_text(report: Report, options: ReporterOptions) -> Rendered:
     paint = _Painter(options.color)
+    if options.quiet:
+        return Rendered("".join(_finding(f, report.sources, paint)[0] + "\n" for f in shown(report, options)))
     blocks = ["\n".join(_finding(f, report.sources, paint)) for f in shown(report, options)]
     blocks.append(paint(summary_line(report), _BOLD))
     return Rendered("\n\n".join(blocks) + "\n")

@@ -66,6 +66,15 @@ def test_findings_exit_1_with_exact_location(workdir: Path) -> None:
     assert "privileged-container" in result.stdout
 
 
+def test_quiet_prints_one_line_per_finding(workdir: Path) -> None:
+    result = kcheck("lint", "-q", cwd=workdir)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "pod.yaml:15:9: KC101 [error] container 'debug' runs privileged, with every capability and access to "
+        "the node's devices (privileged-container)"
+    ]
+
+
 def test_clean_input_exits_0(workdir: Path) -> None:
     result = kcheck("lint", "settings.yaml", cwd=workdir)
     assert result.returncode == 0, result.stdout + result.stderr
