@@ -8,11 +8,13 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from kcheck import __version__
+from kcheck.analyzers.schema.store import check_version
 from kcheck.baseline import Baseline, apply_baseline
 from kcheck.config import Settings
+from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import (
     Finding,
     Locatable,
@@ -29,13 +31,14 @@ from kcheck.core.location import FILE_START, Location, ObjectPath
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
 from kcheck.model.build import build_objects
-from kcheck.registry import ALL_RULES, OBJECT_RULES, ObjectRule
+from kcheck.registry import ALL_RULES, OBJECT_RULES, SCHEMA_RULES, ContextRule, ObjectRule
 from kcheck.selection import EnabledRule, select_rules
 from kcheck.source.discover import InputFile, discover
 from kcheck.source.loader import SourceFile, SourceProblem, load_path, load_stream
 from kcheck.suppression import ANNOTATION_PREFIX, AnnotatedObject, SuppressionCandidate, apply_suppressions
 
 Progress = Callable[[int, int], None]
+_R = TypeVar("_R", ObjectRule, ContextRule)
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class _Collector:
     enabled: Mapping[str, EnabledRule]
     candidates: list[SuppressionCandidate] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # path -> text, for suppressions and excerpts
+    # id(object) -> the paths KC002 reported in it; a schema rule says nothing more at those paths.
+    shape_paths: dict[int, set[ObjectPath]] = field(default_factory=lambda: defaultdict(set))
 
     def add(
         self,
@@ -127,18 +132,33 @@ def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
     return sources
 
 
-def _check_objects(
-    objects: Iterable[K8sObject], rules: Sequence[tuple[ObjectRule, EnabledRule]], collector: _Collector
-) -> None:
-    by_kind: dict[str, list[tuple[ObjectRule, EnabledRule]]] = defaultdict(list)
-    universal = [pair for pair in rules if not pair[0].spec.applies_to]
-    for pair in rules:
+def _enabled(
+    rules: Sequence[_R], collector: _Collector
+) -> Callable[[K8sObject], list[tuple[_R, EnabledRule]]]:
+    """The enabled rules (with their settings) that apply to an object, by its kind."""
+    pairs = [(rule, collector.enabled[rule.spec.id]) for rule in rules if rule.spec.id in collector.enabled]
+    by_kind: dict[str, list[tuple[_R, EnabledRule]]] = defaultdict(list)
+    universal: list[tuple[_R, EnabledRule]] = [pair for pair in pairs if not pair[0].spec.applies_to]
+    for pair in pairs:
         for kind in pair[0].spec.applies_to:
             by_kind[kind].append(pair)
+    return lambda obj: [*universal, *by_kind.get(obj.kind or "", ())]
+
+
+def _check_objects(objects: Iterable[K8sObject], collector: _Collector, context: AnalysisContext) -> None:
+    object_rules = _enabled(OBJECT_RULES, collector)
+    schema_rules = _enabled(SCHEMA_RULES, collector)
     for obj in objects:
-        for rule, enabled in (*universal, *by_kind.get(obj.kind or "", ())):
+        for rule, enabled in object_rules(obj):
             for violation in rule.check(obj, enabled.options):
                 collector.add_violation(rule.spec.id, obj, violation)
+        # One problem, one finding: where the model layer already reported a value (KC002: a wrong type in a
+        # field kcheck's analyses read), the schema rules stay silent about it.
+        reported = collector.shape_paths.get(id(obj), ())
+        for schema_rule, enabled in schema_rules(obj):
+            for violation in schema_rule.check(obj, context, enabled.options):
+                if violation.path not in reported:
+                    collector.add_violation(schema_rule.spec.id, obj, violation)
 
 
 _UNREADABLE = frozenset(
@@ -195,9 +215,12 @@ def _inventory(manifests: Sequence[SourceFile], settings: Settings, collector: _
     duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
     scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"
     inventory = Inventory(built.objects, settings.default_namespace, scope)
+    shapes_reported = ids.INVALID_OBJECT_SHAPE in collector.enabled
     for shape in (*built.problems, *inventory.problems):
         obj = shape.target if isinstance(shape.target, K8sObject) else None
         location = shape.target.locate(shape.path)
+        if obj is not None and shape.rule_id == ids.INVALID_OBJECT_SHAPE and shapes_reported:
+            collector.shape_paths[id(obj)].add(shape.path)
         collector.add(shape.rule_id, shape.args, location, obj, shape.path, _related(shape.related))
     return inventory
 
@@ -235,6 +258,8 @@ def _finish(findings: list[Finding], texts: Mapping[str, str], baseline: Baselin
 
 
 def run(request: RunRequest) -> Report:
+    # An unsupported --kubernetes-version is a usage error before any file is read.
+    context = AnalysisContext(kubernetes_version=check_version(request.settings.kubernetes_version))
     rules = select_rules(request.settings, ALL_RULES, request.select, request.ignore)
     collector = _Collector({rule.spec.id: rule for rule in rules})
     files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
@@ -242,10 +267,7 @@ def run(request: RunRequest) -> Report:
     inventory = _inventory(manifests, request.settings, collector)
     if not inventory.objects:
         _report_empty_input(files, request, collector)
-    object_rules = [
-        (rule, collector.enabled[rule.spec.id]) for rule in OBJECT_RULES if rule.spec.id in collector.enabled
-    ]
-    _check_objects(inventory.objects, object_rules, collector)
+    _check_objects(inventory.objects, collector, context)
     findings = _finish(_suppress(collector, inventory, request), collector.texts, request.baseline)
 
     with_findings = {f.location.path for f in findings} | {

@@ -17,6 +17,7 @@ from kcheck.analyzers.objects import (
     unset_resource_limits,
     unset_resource_requests,
 )
+from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Violation
 from kcheck.core.input_rules import (
     ambiguous_yaml_scalar,
@@ -83,7 +84,30 @@ OBJECT_RULES: tuple[ObjectRule, ...] = tuple(
     )
 )
 
+ContextCheck = Callable[[Any, AnalysisContext, Any], Iterable[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class ContextRule:
+    """A per-object rule that also needs the run's context (the Kubernetes version): its metadata and
+    `check(obj, context, options)`."""
+
+    spec: RuleSpec
+    check: ContextCheck
+
+
+def _context_rule(module: ModuleType) -> ContextRule:
+    return ContextRule(module.RULE, module.check)
+
+
+# The schema family (KC5xx): validation against the Kubernetes API of the target version.
+_SCHEMA_MODULES: tuple[ModuleType, ...] = ()
+SCHEMA_RULES: tuple[ContextRule, ...] = tuple(_context_rule(module) for module in _SCHEMA_MODULES)
+
 ALL_RULES: tuple[RuleSpec, ...] = tuple(
-    sorted((*INPUT_RULES, *(rule.spec for rule in OBJECT_RULES)), key=lambda spec: spec.id)
+    sorted(
+        (*INPUT_RULES, *(rule.spec for rule in OBJECT_RULES), *(rule.spec for rule in SCHEMA_RULES)),
+        key=lambda spec: spec.id,
+    )
 )
 RULES_BY_ID: Mapping[str, RuleSpec] = {spec.id: spec for spec in ALL_RULES}

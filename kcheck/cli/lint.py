@@ -39,6 +39,14 @@ SelectOption = Annotated[
     str | None, typer.Option("--select", help="Comma-separated rule ids, id prefixes (KC1) or names to run.")
 ]
 IgnoreOption = Annotated[str | None, typer.Option("--ignore", help="Comma-separated rules not to run.")]
+KubernetesVersionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--kubernetes-version",
+        metavar="X.Y",
+        help="Kubernetes version whose API schemas apply (default: config, else the newest bundled one).",
+    ),
+]
 
 
 class _Progress:
@@ -100,6 +108,7 @@ def _run(
     fail_on: str | None,
     baseline: Path | None,
     show_progress: bool,
+    kubernetes_version: str | None = None,
 ) -> Report:
     from kcheck.baseline import load_baseline
     from kcheck.config import load_settings
@@ -107,6 +116,8 @@ def _run(
 
     cwd = Path.cwd()
     settings, config_path = load_settings(config, cwd)
+    if kubernetes_version is not None:
+        settings = settings.model_copy(update={"kubernetes_version": kubernetes_version})
     threshold = fail_on or settings.fail_on
     progress = _Progress(sys.stderr) if show_progress and sys.stderr.isatty() else None
     request = RunRequest(
@@ -158,6 +169,7 @@ def lint_command(
         bool,
         typer.Option("--quiet", "-q", help="Text: one line per finding, no excerpts, summary or progress."),
     ] = False,
+    kubernetes_version: KubernetesVersionOption = None,
 ) -> None:
     """Check manifests and report findings.
 
@@ -167,7 +179,7 @@ def lint_command(
         if fail_on not in (None, "error", "warning", "info", "never"):
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
         pairs = _outputs(formats or [], outputs or [])
-        report = _run(paths, config, select, ignore, fail_on, baseline, show_progress=not quiet)
+        report = _run(paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version)
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -199,10 +211,11 @@ def baseline_command(
     config: ConfigOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    kubernetes_version: KubernetesVersionOption = None,
 ) -> None:
     """Record the current findings, so that `kcheck lint --baseline FILE` reports only new ones."""
     try:
-        report = _run(paths, config, select, ignore, "never", None, show_progress=True)
+        report = _run(paths, config, select, ignore, "never", None, True, kubernetes_version)
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
