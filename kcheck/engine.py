@@ -31,7 +31,7 @@ from kcheck.core.location import FILE_START, Location, ObjectPath
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
 from kcheck.model.build import build_objects
-from kcheck.registry import ALL_RULES, OBJECT_RULES, SCHEMA_RULES, ContextRule, ObjectRule
+from kcheck.registry import ALL_RULES, INVENTORY_RULES, OBJECT_RULES, SCHEMA_RULES, ContextRule, ObjectRule
 from kcheck.selection import EnabledRule, select_rules
 from kcheck.source.discover import InputFile, discover
 from kcheck.source.loader import SourceFile, SourceProblem, load_path, load_stream
@@ -161,6 +161,14 @@ def _check_objects(objects: Iterable[K8sObject], collector: _Collector, context:
                     collector.add_violation(schema_rule.spec.id, obj, violation)
 
 
+def _check_inventory(inventory: Inventory, collector: _Collector, context: AnalysisContext) -> None:
+    for rule in INVENTORY_RULES:
+        enabled = collector.enabled.get(rule.spec.id)
+        if enabled is not None:
+            for target, violation in rule.check(inventory, context, enabled.options):
+                collector.add_violation(rule.spec.id, target, violation)
+
+
 _UNREADABLE = frozenset(
     {
         ids.YAML_SYNTAX_ERROR,
@@ -268,6 +276,7 @@ def run(request: RunRequest) -> Report:
     if not inventory.objects:
         _report_empty_input(files, request, collector)
     _check_objects(inventory.objects, collector, context)
+    _check_inventory(inventory, collector, context)
     findings = _finish(_suppress(collector, inventory, request), collector.texts, request.baseline)
 
     with_findings = {f.location.path for f in findings} | {

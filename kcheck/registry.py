@@ -17,8 +17,9 @@ from kcheck.analyzers.objects import (
     unset_resource_limits,
     unset_resource_requests,
 )
+from kcheck.analyzers.schema import deprecated_api_version, removed_api_version, unvalidated_kind
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Violation
+from kcheck.core.findings import Locatable, Violation
 from kcheck.core.input_rules import (
     ambiguous_yaml_scalar,
     duplicate_key,
@@ -101,12 +102,33 @@ def _context_rule(module: ModuleType) -> ContextRule:
 
 
 # The schema family (KC5xx): validation against the Kubernetes API of the target version.
-_SCHEMA_MODULES: tuple[ModuleType, ...] = ()
+_SCHEMA_MODULES: tuple[ModuleType, ...] = (deprecated_api_version, removed_api_version)
 SCHEMA_RULES: tuple[ContextRule, ...] = tuple(_context_rule(module) for module in _SCHEMA_MODULES)
+
+InventoryCheck = Callable[[Any, AnalysisContext, Any], Iterable[tuple[Locatable, Violation]]]
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryRule:
+    """A rule over all objects at once, for findings that stand for many objects (one per unknown kind, the
+    others related): its metadata and `check(inventory, context, options)`, yielding (object, violation)."""
+
+    spec: RuleSpec
+    check: InventoryCheck
+
+
+INVENTORY_RULES: tuple[InventoryRule, ...] = tuple(
+    InventoryRule(module.RULE, module.check) for module in (unvalidated_kind,)
+)
 
 ALL_RULES: tuple[RuleSpec, ...] = tuple(
     sorted(
-        (*INPUT_RULES, *(rule.spec for rule in OBJECT_RULES), *(rule.spec for rule in SCHEMA_RULES)),
+        (
+            *INPUT_RULES,
+            *(rule.spec for rule in OBJECT_RULES),
+            *(rule.spec for rule in SCHEMA_RULES),
+            *(rule.spec for rule in INVENTORY_RULES),
+        ),
         key=lambda spec: spec.id,
     )
 )

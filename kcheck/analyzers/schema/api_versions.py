@@ -267,6 +267,39 @@ def preferred_version(group: str, kind: str, target: int, *, above: str | None =
     return max(candidates, key=lambda v: version_priority(version_of(v)), default=None)
 
 
+def serving(kind: str, target: str) -> list[str]:
+    """The apiVersions in which `target` serves `kind`, Kubernetes' preferred version first."""
+    data = _data()
+    minor = _minor(target)
+    found = [
+        version
+        for version, kinds in data.served.items()
+        if kind in kinds and data.serves(minor, version, kind)
+    ]
+    return sorted(found, key=lambda v: (group_of(v), tuple(-n for n in version_priority(version_of(v)))))
+
+
+def kinds_of_group(group: str, target: str) -> set[str]:
+    """Every kind `target` serves in `group` ("" is the core group), in any version."""
+    data = _data()
+    minor = _minor(target)
+    return {
+        kind
+        for version, kinds in data.served.items()
+        if group_of(version) == group
+        for kind in kinds
+        if data.serves(minor, version, kind)
+    }
+
+
+@functools.cache
+def builtin_groups() -> frozenset[str]:
+    """The API groups of Kubernetes itself, past and present ("" is the core group): an unknown kind in one
+    of them is a typo or a version mix-up, not a custom resource whose definition is missing."""
+    versions = {*_data().served, *(entry.api_version for entry in CURATED)}
+    return frozenset(group_of(version) for version in versions)
+
+
 def _replacement(
     api_version: str, kind: str, target: int, entry: Removal | None
 ) -> tuple[str | None, str | None]:
@@ -277,6 +310,14 @@ def _replacement(
         group, new_kind = entry.replacement
         return preferred_version(group, new_kind, target), (new_kind if new_kind != kind else None)
     return preferred_version(group_of(api_version), kind, target, above=api_version), None
+
+
+def _no_newer_version(api_version: str, kind: str, target: int) -> str:
+    """The advice when the target serves nothing to move to: what a later bundled release brings, if any."""
+    text = f"Kubernetes {_release(target)} serves no newer version of {kind}"
+    later = preferred_version(group_of(api_version), kind, _data().minors[-1], above=api_version)
+    introduced = _data().runs(later, kind)[0][0] if later is not None else target
+    return f"{text}; {later} comes in {_release(introduced)}" if introduced > target else text
 
 
 def _verdict(
@@ -293,7 +334,7 @@ def _verdict(
     if entry is not None and entry.replacement is None:
         note = entry.note
     elif replacement is None:
-        note = f"Kubernetes {_release(target)} serves {kind} in no other apiVersion"
+        note = _no_newer_version(api_version, kind, target)
     else:
         note = ""
     return Verdict(
@@ -333,7 +374,7 @@ def lifecycle(api_version: str, kind: str, target: str) -> Verdict:
             Basis.DATA,
             introduced_in=_release(runs[0][0]),
             replacement=preferred_version(group_of(api_version), kind, minor),
-            note=f"Kubernetes {_release(minor)} serves {kind} in no other apiVersion",
+            note=f"Kubernetes {_release(minor)} serves {kind} in no apiVersion",
         )
     return Verdict(Status.UNKNOWN)
 

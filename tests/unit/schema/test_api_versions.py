@@ -240,7 +240,16 @@ def test_the_replacement_is_the_most_stable_version_the_target_serves() -> None:
 def test_a_removed_version_without_successor_says_so() -> None:
     verdict = lifecycle("resource.k8s.io/v1alpha2", "ResourceClass", "1.35")
     assert (verdict.status, verdict.removed_in, verdict.replacement) == (Status.REMOVED, "1.31", None)
-    assert verdict.advice == "Kubernetes 1.35 serves ResourceClass in no other apiVersion"
+    assert verdict.advice == "Kubernetes 1.35 serves no newer version of ResourceClass"
+
+
+def test_a_deprecated_version_whose_successor_comes_later_says_when() -> None:
+    # 1.37 removes storage.k8s.io/v1beta1 VolumeAttributesClass; 1.33 serves it and v1alpha1, 1.34 brings v1.
+    verdict = lifecycle("storage.k8s.io/v1beta1", "VolumeAttributesClass", "1.33")
+    assert (verdict.status, verdict.removed_in, verdict.replacement) == (Status.DEPRECATED, "1.37", None)
+    assert verdict.advice == (
+        "Kubernetes 1.33 serves no newer version of VolumeAttributesClass; storage.k8s.io/v1 comes in 1.34"
+    )
 
 
 def test_a_beta_superseded_by_a_stable_version_is_deprecated_on_the_policy_schedule() -> None:
