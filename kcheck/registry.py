@@ -17,7 +17,13 @@ from kcheck.analyzers.objects import (
     unset_resource_limits,
     unset_resource_requests,
 )
-from kcheck.analyzers.schema import deprecated_api_version, removed_api_version, unvalidated_kind
+from kcheck.analyzers.schema import (
+    deprecated_api_version,
+    removed_api_version,
+    schema_violation,
+    unknown_field,
+    unvalidated_kind,
+)
 from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Locatable, Violation
 from kcheck.core.input_rules import (
@@ -102,7 +108,12 @@ def _context_rule(module: ModuleType) -> ContextRule:
 
 
 # The schema family (KC5xx): validation against the Kubernetes API of the target version.
-_SCHEMA_MODULES: tuple[ModuleType, ...] = (deprecated_api_version, removed_api_version)
+_SCHEMA_MODULES: tuple[ModuleType, ...] = (
+    schema_violation,
+    unknown_field,
+    deprecated_api_version,
+    removed_api_version,
+)
 SCHEMA_RULES: tuple[ContextRule, ...] = tuple(_context_rule(module) for module in _SCHEMA_MODULES)
 
 InventoryCheck = Callable[[Any, AnalysisContext, Any], Iterable[tuple[Locatable, Violation]]]

@@ -25,6 +25,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parents[2]
 _CANDIDATES = (_PACKAGE_DIR / "_schemas", _PACKAGE_DIR.parent / "schemas")
 _INDEX_FILE = re.compile(r"(\d+)\.(\d+)\.json\.gz\Z")
 _REF_PREFIX = "#/$defs/"
+# Every resolved definition names itself under this key, so the validator can recognise the types whose
+# semantics the schema cannot express (IntOrString, Quantity, ObjectMeta, LabelSelector).
+DEFINITION_KEY = "x-kcheck-definition"
 
 Schema = dict[str, Any]
 
@@ -109,6 +112,7 @@ class _Resolver:
     def __init__(self, version: str) -> None:
         self._hashes = _index(version)["definitions"]
         self._resolved: dict[str, Schema] = {}
+        self._complete: set[str] = set()
 
     @classmethod
     def of(cls, version: str) -> _Resolver:
@@ -127,16 +131,24 @@ class _Resolver:
             except KeyError as error:
                 raise SchemaBundleError(f"the bundled schemas lack the definition {name}") from error
             resolved.update(self._schema(source))
+            resolved[DEFINITION_KEY] = name
+            self._complete.add(name)
         return resolved
 
     def _schema(self, schema: Schema) -> Schema:
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            target = self.definition(ref.removeprefix(_REF_PREFIX))
+            name = ref.removeprefix(_REF_PREFIX)
+            target = self.definition(name)
             siblings = {key: value for key, value in schema.items() if key != "$ref"}
-            # A bare reference becomes the definition itself; one with extra keywords (an
-            # `x-kubernetes-list-type` on a referenced array) applies both, as JSON Schema 2020-12 does.
-            return target if not siblings else {"allOf": [target], **self._keywords(siblings)}
+            if not siblings:
+                return target  # shared: the same dict wherever the definition is used
+            # Extra keywords next to a reference (an `x-kubernetes-map-type` on a referenced type) apply to
+            # the same value, as in JSON Schema 2020-12: merged into a copy, or, for a definition still
+            # being resolved (a cycle), through `allOf`.
+            if name in self._complete:
+                return {**target, **self._keywords(siblings)}
+            return {"allOf": [target], **self._keywords(siblings)}
         return self._keywords(schema)
 
     def _keywords(self, schema: Schema) -> Schema:

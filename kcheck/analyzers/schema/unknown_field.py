@@ -1,0 +1,80 @@
+"""## What it does
+Reports fields that the schema of the object's kind, in the target Kubernetes version, does not have, as
+`kubectl apply --validate=strict` (the default since kubectl 1.27 is a warning) and server-side field
+validation do. Typos (`imagePullPolice`), fields at the wrong level, and fields of another API version all
+show up here; where the mistake is a common one the message says what to do, e.g. for container-only
+security settings (`privileged`, `capabilities`, `readOnlyRootFilesystem`, `allowPrivilegeEscalation`,
+`procMount`) written in the pod's `securityContext`. Fields under `x-kubernetes-preserve-unknown-fields`
+are free-form and never reported.
+
+## Why is this bad?
+A non-strict client silently drops an unknown field, so the setting never takes effect: a
+`readOnlyRootFilesystem: true` at pod level leaves every container's root filesystem writable while the
+manifest looks hardened. A strict client rejects the object instead.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+    readOnlyRootFilesystem: true
+  containers:
+    - name: app
+      image: registry.example.com/web:1.4.2
+      resources:
+        limits: {cpu: 500m, memory: 256Mi}
+```
+Use instead:
+```yaml
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  securityContext:
+    runAsNonRoot: true
+  containers:
+    - name: app
+      image: registry.example.com/web:1.4.2
+      securityContext:
+        readOnlyRootFilesystem: true
+      resources:
+        limits: {cpu: 500m, memory: 256Mi}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kcheck.analyzers.schema.validate import problems_of
+from kcheck.core.analysis import AnalysisContext
+from kcheck.core.findings import Severity, Violation
+from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.model.base import K8sObject
+
+RULE = RuleSpec(
+    id="KC502",
+    name="unknown-field",
+    summary="A field the Kubernetes API does not know for this kind and version.",
+    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
+    message="{problem}",
+    remediation="Fix the field's name or level, or remove it; check the API reference of the target version.",
+    docs=__doc__ or "",
+    precision=Precision.VERY_HIGH,
+    references=(
+        "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
+    ),
+)
+
+
+def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
+    for problem in problems_of(obj, context.kubernetes_version) or ():
+        if problem.unknown_field:
+            yield Violation(problem.path, {"problem": problem.message})
