@@ -292,6 +292,17 @@ def kinds_of_group(group: str, target: str) -> set[str]:
     }
 
 
+def known_versions(group: str, kind: str) -> list[str]:
+    """Every apiVersion of `group` that some release served `kind` in, as far as the data and CURATED know."""
+    found = {
+        version for version, kinds in _data().served.items() if group_of(version) == group and kind in kinds
+    }
+    found |= {
+        entry.api_version for entry in CURATED if group_of(entry.api_version) == group and entry.kind == kind
+    }
+    return sorted(found)
+
+
 @functools.cache
 def builtin_groups() -> frozenset[str]:
     """The API groups of Kubernetes itself, past and present ("" is the core group): an unknown kind in one
@@ -348,6 +359,7 @@ def _verdict(
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def lifecycle(api_version: str, kind: str, target: str) -> Verdict:
     """Whether Kubernetes `target` ("1.37") serves `api_version` `kind`, and if it is going or gone, since
     when and what replaces it."""

@@ -52,8 +52,11 @@ from kcheck.analyzers.schema.api_versions import (
     builtin_groups,
     group_of,
     kinds_of_group,
+    known_versions,
     lifecycle,
     serving,
+    version_of,
+    version_priority,
 )
 from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import RelatedViolation, Severity, Violation
@@ -127,9 +130,16 @@ def _explain(api_version: str, kind: str, target: str, verdict: Verdict) -> tupl
         return f"Kubernetes {target} serves {kind} as {' and '.join(versions)} only", f"use apiVersion {best}"
     where = f"the {group} API group" if group else "the core API group (apiVersion v1)"
     reason = f"Kubernetes {target} serves no kind {kind} in {where}"
+    # The kind was in this group once (`policy/v1` PodSecurityPolicy): what became of it is the advice.
+    removals = [(lifecycle(version, kind, target), version) for version in known_versions(group, kind)]
+    gone = [(verdict, version) for verdict, version in removals if verdict.status is Status.REMOVED]
+    if gone:
+        verdict, version = max(gone, key=lambda pair: version_priority(version_of(pair[1])))
+        return f"{reason}: {version} {kind} was removed in {verdict.removed_in}", verdict.advice
     known = sorted(kinds_of_group(group, target))
     same_but_case = [name for name in known if name.lower() == kind.lower()]
-    close = same_but_case or difflib.get_close_matches(kind, known, n=1)
+    # A high cutoff: a wrong guess ("InitializerConfiguration"? "ValidatingWebhookConfiguration") misleads.
+    close = same_but_case or difflib.get_close_matches(kind, known, n=1, cutoff=0.8)
     if close:
         return reason, f"did you mean {close[0]}?"
     return reason, "`kubectl api-resources` lists the kinds of a cluster"

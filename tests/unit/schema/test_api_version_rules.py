@@ -175,6 +175,29 @@ def test_one_finding_per_unknown_kind_at_its_first_object_with_the_others_relate
             "`kubectl api-resources` lists the kinds of a cluster",
         ),
         (
+            "admissionregistration.k8s.io/v1alpha1",
+            "InitializerConfiguration",
+            "1.37",
+            "Kubernetes 1.37 serves no kind InitializerConfiguration in the admissionregistration.k8s.io API "
+            "group; `kubectl api-resources` lists the kinds of a cluster",
+        ),
+        (
+            "policy/v1",
+            "PodSecurityPolicy",
+            "1.37",
+            "Kubernetes 1.37 serves no kind PodSecurityPolicy in the policy API group: policy/v1beta1 "
+            "PodSecurityPolicy was removed in 1.25; PodSecurityPolicy has no successor API: enforce the Pod "
+            "Security Standards with Pod Security Admission (pod-security.kubernetes.io/* labels on the "
+            "namespace) or an admission policy",
+        ),
+        (
+            "flowcontrol.apiserver.k8s.io/v1beta9",
+            "FlowSchema",
+            "1.37",
+            "Kubernetes 1.37 serves FlowSchema as flowcontrol.apiserver.k8s.io/v1 only; "
+            "use apiVersion flowcontrol.apiserver.k8s.io/v1",
+        ),
+        (
             "v1",
             "Deployment",
             "1.37",
