@@ -36,8 +36,9 @@ from pathlib import Path
 _DATA = Path(__file__).with_name("api_lifecycle.json")
 _VERSION = re.compile(r"v(\d+)(?:(alpha|beta)(\d+))?\Z")
 _TRACK_RANK = {"alpha": 0, "beta": 1, None: 2}
-# Deprecation policy, Rule #4a: beta versions are deprecated 3 minor releases after their introduction
-# and stop being served 3 minor releases after their deprecation.
+# Deprecation policy, Rule #4a, as `prerelease-lifecycle-gen` applies it by default: a beta version is
+# deprecated 3 minor releases after its introduction and stops being served 3 minor releases after that.
+BETA_DEPRECATED_AFTER = 3
 BETA_LIFETIME = 6
 
 
@@ -177,7 +178,7 @@ class Verdict:
 
     @property
     def advice(self) -> str:
-        """What to do, as a clause: "use batch/v1 instead"."""
+        """What to do about a removed or deprecated version: "use apiVersion batch/v1 instead"."""
         if self.replacement is not None:
             kind = f" (kind {self.replacement_kind})" if self.replacement_kind else ""
             return f"use apiVersion {self.replacement}{kind} instead"
@@ -268,7 +269,7 @@ def preferred_version(group: str, kind: str, target: int, *, above: str | None =
 
 
 def serving(kind: str, target: str) -> list[str]:
-    """The apiVersions in which `target` serves `kind`, Kubernetes' preferred version first."""
+    """The apiVersions in which `target` serves `kind`, by API group, Kubernetes' preferred version first."""
     data = _data()
     minor = _minor(target)
     found = [
@@ -386,7 +387,6 @@ def lifecycle(api_version: str, kind: str, target: str) -> Verdict:
             Basis.DATA,
             introduced_in=_release(runs[0][0]),
             replacement=preferred_version(group_of(api_version), kind, minor),
-            note=f"Kubernetes {_release(minor)} serves {kind} in no apiVersion",
         )
     return Verdict(Status.UNKNOWN)
 
@@ -401,7 +401,11 @@ def _by_policy(api_version: str, kind: str, minor: int) -> Verdict | None:
     removal = introduced + BETA_LIFETIME
     # Introduced in the first bundled release or earlier: the schedule is unknown. Due by a bundled release
     # that still serves it: the schedule was extended, and the data (which found no removal) has the say.
-    if introduced == data.minors[0] or removal <= data.minors[-1] or minor < introduced + BETA_LIFETIME // 2:
+    if (
+        introduced == data.minors[0]
+        or removal <= data.minors[-1]
+        or minor < introduced + BETA_DEPRECATED_AFTER
+    ):
         return None
     if preferred_version(group_of(api_version), kind, minor, above=api_version) is None:
         return None

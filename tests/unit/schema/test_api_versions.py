@@ -317,3 +317,26 @@ def test_kubernetes_orders_versions_ga_then_beta_then_alpha_higher_first() -> No
 def test_a_target_that_is_not_a_1_x_release_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match=r"not a Kubernetes 1\.x release"):
         lifecycle("apps/v1", "Deployment", "2.0")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_following_the_advice_never_leads_to_a_version_the_target_does_not_serve(target: str) -> None:
+    known = {(version, kind) for version, kinds in SERVED.items() for kind in kinds}
+    known |= {(entry.api_version, entry.kind) for entry in CURATED}
+    advised = 0
+    for api_version, kind in sorted(known):
+        verdict = lifecycle(api_version, kind, target)
+        if verdict.status in (Status.REMOVED, Status.DEPRECATED):
+            assert verdict.advice, f"{api_version} {kind}"
+        if verdict.replacement is not None:
+            advised += 1
+            then = lifecycle(verdict.replacement, verdict.replacement_kind or kind, target)
+            assert then.status in (Status.SERVED, Status.DEPRECATED), f"{api_version} {kind}"
+            moving = verdict.status in (Status.REMOVED, Status.DEPRECATED)
+            if moving and api_versions.group_of(verdict.replacement) == api_versions.group_of(api_version):
+                # Within a group, always forward: never from a beta to an alpha.
+                new, old = (
+                    version_priority(v.rpartition("/")[2]) for v in (verdict.replacement, api_version)
+                )
+                assert new > old, f"{api_version} {kind}"
+    assert advised > 50
