@@ -1,16 +1,17 @@
 """## What it does
 Reports fields that the schema of the object's kind, in the target Kubernetes version, does not have, as
-`kubectl apply --validate=strict` (the default since kubectl 1.27 is a warning) and server-side field
-validation do. Typos (`imagePullPolice`), fields at the wrong level, and fields of another API version all
-show up here; where the mistake is a common one the message says what to do, e.g. for container-only
-security settings (`privileged`, `capabilities`, `readOnlyRootFilesystem`, `allowPrivilegeEscalation`,
-`procMount`) written in the pod's `securityContext`. Fields under `x-kubernetes-preserve-unknown-fields`
-are free-form and never reported.
+`kubectl apply` does with its default `--validate=strict` (server-side field validation). Typos
+(`imagePullPolice`), fields at the wrong level, and fields of another API version all show up here; where
+the mistake is a common one the message says what to do, e.g. for container-only security settings
+(`privileged`, `capabilities`, `readOnlyRootFilesystem`, `allowPrivilegeEscalation`, `procMount`) written
+in the pod's `securityContext`. Fields under `x-kubernetes-preserve-unknown-fields` are free-form and
+never reported.
 
 ## Why is this bad?
-A non-strict client silently drops an unknown field, so the setting never takes effect: a
+`kubectl apply` rejects the object. Other clients (Helm, GitOps controllers, `--validate=false`) get at
+most a warning while the API server drops the field, so the setting never takes effect: a
 `readOnlyRootFilesystem: true` at pod level leaves every container's root filesystem writable while the
-manifest looks hardened. A strict client rejects the object instead.
+manifest looks hardened.
 
 ## Example
 ```yaml

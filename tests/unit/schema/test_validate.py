@@ -507,3 +507,11 @@ def test_validators_are_compiled_once_per_version_and_kind() -> None:
     assert validate.validator("1.37", "apps/v1", "Nothing") is None
     deployment = validate.validator("1.36", "apps/v1", "Deployment")
     assert deployment is not None and deployment is not first
+
+
+def test_patterns_that_backtrack_exponentially_in_python_are_not_checked() -> None:
+    # RE2 (Kubernetes) runs `(a+)+$` in linear time; Python's engine would take minutes on this value.
+    assert problems({"type": "string", "pattern": "^(a+)+$"}, "a" * 40 + "!") == []
+    assert problems({"type": "string", "pattern": "^(ab)+$"}, "abx") == [
+        ("", 'the string "abx" does not match the pattern "^(ab)+$"')
+    ]
