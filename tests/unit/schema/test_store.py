@@ -120,3 +120,25 @@ def test_the_kubernetes_version_option_accepts_a_supported_version(tmp_path: Pat
         check=False,
     )
     assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_a_wheel_reads_its_own_copy_and_a_missing_bundle_is_an_installation_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wheel_copy = tmp_path / "kcheck" / "_schemas"
+    wheel_copy.mkdir(parents=True)
+    (wheel_copy / "definitions.json.gz").write_bytes((REPO / "schemas" / "definitions.json.gz").read_bytes())
+    (wheel_copy / "1.40.json.gz").write_bytes((REPO / "schemas" / "1.37.json.gz").read_bytes())
+    monkeypatch.setattr(store, "_CANDIDATES", (wheel_copy, REPO / "schemas"))
+    store.bundle_dir.cache_clear()
+    store.supported_versions.cache_clear()
+    try:
+        assert store.supported_versions() == ("1.40",)
+        monkeypatch.setattr(store, "_CANDIDATES", (tmp_path / "nowhere",))
+        store.bundle_dir.cache_clear()
+        store.supported_versions.cache_clear()
+        with pytest.raises(store.SchemaBundleError, match="kcheck's Kubernetes schemas are missing"):
+            store.check_version(None)
+    finally:
+        store.bundle_dir.cache_clear()
+        store.supported_versions.cache_clear()
