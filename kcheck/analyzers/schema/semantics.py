@@ -159,7 +159,7 @@ def object_name(group: str, kind: str, metadata: dict[str, Any]) -> Iterator[Pro
     name = metadata.get("name")
     if isinstance(name, str) and name:
         for error in check(name):
-            yield ("metadata", "name"), f"invalid name {_shown(name)}: {error}"
+            yield ("metadata", "name"), f"invalid name {quote(name)}: {error}"
         if (group, kind) == ("batch", "CronJob") and len(name) > _CRONJOB_NAME_MAX:
             yield ("metadata", "name"), f"a CronJob name must be no more than {_CRONJOB_NAME_MAX} characters"
     generate_name = metadata.get("generateName")
@@ -167,12 +167,12 @@ def object_name(group: str, kind: str, metadata: dict[str, Any]) -> Iterator[Pro
         # The prefix gets a random suffix: a trailing '-' is fine (maskTrailingDash).
         masked = generate_name[:-1] + "a" if generate_name.endswith("-") else generate_name
         for error in check(masked):
-            yield ("metadata", "generateName"), f"invalid generateName {_shown(generate_name)}: {error}"
+            yield ("metadata", "generateName"), f"invalid generateName {quote(generate_name)}: {error}"
     namespace = metadata.get("namespace")
     # The API server clears the namespace of a cluster-scoped object (BeforeCreate) instead of checking it.
     if isinstance(namespace, str) and namespace and not is_cluster_scoped_builtin(group, kind):
         for error in dns1123_label(namespace):
-            yield ("metadata", "namespace"), f"invalid namespace {_shown(namespace)}: {error}"
+            yield ("metadata", "namespace"), f"invalid namespace {quote(namespace)}: {error}"
 
 
 def label_map(path: ObjectPath, value: object) -> Iterator[Problem]:
@@ -181,10 +181,10 @@ def label_map(path: ObjectPath, value: object) -> Iterator[Problem]:
         return
     for key, item in value.items():
         for error in qualified_name(key):
-            yield (*path, key), f"invalid label key {_shown(key)}: {error}"
+            yield (*path, key), f"invalid label key {quote(key)}: {error}"
         if isinstance(item, str):
             for error in label_value(item):
-                yield (*path, key), f"invalid label value {_shown(item)}: {error}"
+                yield (*path, key), f"invalid label value {quote(item)}: {error}"
 
 
 def annotation_map(path: ObjectPath, value: object) -> Iterator[Problem]:
@@ -194,7 +194,7 @@ def annotation_map(path: ObjectPath, value: object) -> Iterator[Problem]:
     total = 0
     for key, item in value.items():
         for error in qualified_name(key.lower()):
-            yield (*path, key), f"invalid annotation key {_shown(key)}: {error}"
+            yield (*path, key), f"invalid annotation key {quote(key)}: {error}"
         total += len(key.encode("utf-8")) + (len(item.encode("utf-8")) if isinstance(item, str) else 0)
     if total > ANNOTATIONS_MAX_BYTES:
         yield (
@@ -232,22 +232,24 @@ def label_selector(path: ObjectPath, value: object) -> Iterator[Problem]:
         key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values")
         if isinstance(key, str):
             for error in qualified_name(key):
-                yield (*where, "key"), f"invalid label key {_shown(key)}: {error}"
-        count = len(values) if isinstance(values, list) else 0
-        if operator in _SET_OPERATORS and count == 0:
-            yield (*where, "operator"), f"operator {operator} needs at least one value in `values`"
-        elif operator in _EXISTS_OPERATORS and count:
-            yield (*where, "values"), f"operator {operator} takes no values"
-        elif isinstance(operator, str) and operator not in _SET_OPERATORS | _EXISTS_OPERATORS:
-            yield (
-                (*where, "operator"),
-                (f"invalid operator {_shown(operator)}: expected In, NotIn, Exists or DoesNotExist"),
-            )
+                yield (*where, "key"), f"invalid label key {quote(key)}: {error}"
+        if isinstance(operator, str):  # a missing or mistyped operator is the schema's to report
+            yield from _operator_values(where, operator, values)
         if isinstance(values, list):
             for position, item in enumerate(values):
                 if isinstance(item, str):
                     for error in label_value(item):
-                        yield (*where, "values", position), f"invalid label value {_shown(item)}: {error}"
+                        yield (*where, "values", position), f"invalid label value {quote(item)}: {error}"
 
 
-_shown = quote
+def _operator_values(where: ObjectPath, operator: str, values: object) -> Iterator[Problem]:
+    count = len(values) if isinstance(values, list) else 0
+    if operator in _SET_OPERATORS and count == 0:
+        yield (*where, "operator"), f"operator {operator} needs at least one value in `values`"
+    elif operator in _EXISTS_OPERATORS and count:
+        yield (*where, "values"), f"operator {operator} takes no values"
+    elif operator not in _SET_OPERATORS | _EXISTS_OPERATORS:
+        yield (
+            (*where, "operator"),
+            f"invalid operator {quote(operator)}: expected In, NotIn, Exists or DoesNotExist",
+        )

@@ -558,7 +558,13 @@ def _pattern_check(pattern: re.Pattern[str]) -> Check:
 
 def _multiple_check(factor: float) -> Check:
     def check_multiple(value: Any, path: ObjectPath, out: Problems) -> None:
-        if _is_number(value) and not (value / factor).is_integer():
+        if not _is_number(value):
+            return
+        try:
+            multiple = (value / factor).is_integer()
+        except OverflowError:  # an integer too large for a float: Kubernetes' int64 check reports it
+            return
+        if not multiple:
             out.append(SchemaProblem(path, f"must be a multiple of {_number(factor)}, got {_number(value)}"))
 
     return check_multiple

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kcheck.analyzers.schema import semantics, validate
 from kcheck.analyzers.schema.validate import SchemaProblem, compile_schema
@@ -515,3 +518,94 @@ def test_patterns_that_backtrack_exponentially_in_python_are_not_checked() -> No
     assert problems({"type": "string", "pattern": "^(ab)+$"}, "abx") == [
         ("", 'the string "abx" does not match the pattern "^(ab)+$"')
     ]
+
+
+# -- whatever the input: no exception, and every problem points at something that exists -----------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+_DEPLOYMENT: dict[str, Any] = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "web", "labels": {"app": "web"}, "annotations": {"a": "b"}},
+    "spec": {
+        "replicas": 2,
+        "selector": {"matchLabels": {"app": "web"}, "matchExpressions": [{"key": "a", "operator": "In"}]},
+        "strategy": {"rollingUpdate": {"maxSurge": 1}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {
+                "securityContext": {"runAsUser": 1},
+                "volumes": [{"name": "v", "emptyDir": {"sizeLimit": "1Gi"}}],
+                "containers": [
+                    {
+                        "name": "app",
+                        "image": "x",
+                        "ports": [{"containerPort": 80}],
+                        "env": [{"name": "A", "value": "1"}],
+                        "resources": {"limits": {"cpu": "1"}},
+                    }
+                ],
+            },
+        },
+    },
+}
+
+
+def _containers(value: Any) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every (path, container value) of a decoded object, for choosing where to put junk."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [((), value)]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(((key, *path), sub) for path, sub in _containers(item))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found.extend(((index, *path), sub) for path, sub in _containers(item))
+    return found
+
+
+def _exists(value: Any, path: tuple[str | int, ...]) -> bool:
+    for part in path:
+        in_dict = isinstance(value, dict) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not (in_dict or in_list):
+            return False
+        value = value[part]
+    return True
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_value_anywhere_is_reported_without_an_exception_at_a_path_that_exists(
+    data: st.DataObject,
+) -> None:
+    obj = copy.deepcopy(_DEPLOYMENT)
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        places = [
+            (path, value) for path, value in _containers(obj) if isinstance(value, (dict, list)) and path
+        ]
+        _, container = data.draw(st.sampled_from(places))
+        junk = data.draw(_JSON)
+        if isinstance(container, dict):
+            container[data.draw(st.sampled_from([*container, "extra"]))] = junk
+        elif container:
+            container[data.draw(st.integers(min_value=0, max_value=len(container) - 1))] = junk
+        else:
+            container.append(junk)
+    check = validate.validator("1.37", "apps/v1", "Deployment")
+    assert check is not None
+    for problem in validate.validate(obj, check, "apps", "Deployment"):
+        assert _exists(obj, problem.path), problem
+        assert problem.message
