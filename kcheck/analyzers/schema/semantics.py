@@ -134,10 +134,21 @@ def is_quantity(value: object) -> bool:
 
 
 NameCheck = Callable[[str], list[str]]
+
+
+def any_name(value: str) -> list[str]:
+    return []
+
+
 # ValidateObjectMeta's name function per kind; every other kind with a bundled schema uses
 # NameIsDNSSubdomain (pkg/apis/core/validation: ValidateNamespaceName, ValidateServiceName;
-# pkg/apis/rbac/validation: ValidateRBACName; pkg/apis/flowcontrol/validation).
+# pkg/apis/rbac/validation: ValidateRBACName; pkg/apis/certificates/validation: "we don't care what you
+# call your certificate requests", and a ClusterTrustBundle's name is its signer's with ':' for '/'; an
+# IPAddress is named by its address). Where unsure, the more permissive rule: no false finding.
 _NAME_CHECKS: dict[tuple[str, str], NameCheck] = {
+    ("certificates.k8s.io", "CertificateSigningRequest"): any_name,
+    ("certificates.k8s.io", "ClusterTrustBundle"): path_segment,
+    ("networking.k8s.io", "IPAddress"): any_name,
     ("", "Namespace"): dns1123_label,
     ("", "Service"): dns1035_label,
     ("rbac.authorization.k8s.io", "Role"): path_segment,
