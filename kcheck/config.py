@@ -123,6 +123,11 @@ class Settings(_ConfigModel):
         gt=0,
         description="Files larger than this many bytes are reported (KC011) and skipped.",
     )
+    crds: list[str] = Field(
+        default_factory=list,
+        description="CustomResourceDefinition files or directories (relative to this file's directory) that "
+        "define the custom resources of the input, as `--crd` does.",
+    )
     default_namespace: str = Field(
         "default",
         min_length=1,

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from kcheck import __version__
+from kcheck.analyzers.schema.crd import CrdCatalog, load_crd_paths
 from kcheck.analyzers.schema.store import check_version
 from kcheck.baseline import Baseline, apply_baseline
 from kcheck.config import Settings
@@ -52,6 +53,8 @@ class RunRequest:
     baseline: Baseline | None = None
     fail_on: Severity | None = Severity.WARNING
     stdin: BinaryIO = field(default_factory=lambda: sys.stdin.buffer)
+    # `--crd` files and directories (relative to `cwd`); the config's `crds` are relative to `config_dir`.
+    crd_paths: Sequence[str] = ()
     progress: Progress | None = None
 
 
@@ -268,6 +271,11 @@ def _finish(findings: list[Finding], texts: Mapping[str, str], baseline: Baselin
 def run(request: RunRequest) -> Report:
     # An unsupported --kubernetes-version is a usage error before any file is read.
     context = AnalysisContext(kubernetes_version=check_version(request.settings.kubernetes_version))
+    # So is a --crd path that does not exist or cannot be read.
+    extra_crds = [
+        *load_crd_paths(request.settings.crds, request.cwd, request.config_dir),
+        *load_crd_paths(request.crd_paths, request.cwd),
+    ]
     rules = select_rules(request.settings, ALL_RULES, request.select, request.ignore)
     collector = _Collector({rule.spec.id: rule for rule in rules})
     files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
@@ -275,6 +283,10 @@ def run(request: RunRequest) -> Report:
     inventory = _inventory(manifests, request.settings, collector)
     if not inventory.objects:
         _report_empty_input(files, request, collector)
+    # The input's CRDs first: they win over a --crd file's definition of the same kind.
+    crds = inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition")
+    catalog = CrdCatalog([*crds, *extra_crds])
+    context = dataclasses.replace(context, custom_resources=catalog)
     _check_objects(inventory.objects, collector, context)
     _check_inventory(inventory, collector, context)
     findings = _finish(_suppress(collector, inventory, request), collector.texts, request.baseline)

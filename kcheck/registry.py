@@ -18,7 +18,12 @@ from kcheck.analyzers.objects import (
     unset_resource_requests,
 )
 from kcheck.analyzers.schema import (
+    crd_validation_cost_exceeded,
+    crd_validation_rule_failed,
+    crd_validation_rule_skipped,
     deprecated_api_version,
+    invalid_crd_validation_rule,
+    non_structural_crd_schema,
     removed_api_version,
     schema_violation,
     unknown_field,
@@ -113,6 +118,11 @@ _SCHEMA_MODULES: tuple[ModuleType, ...] = (
     unknown_field,
     deprecated_api_version,
     removed_api_version,
+    non_structural_crd_schema,
+    crd_validation_rule_failed,
+    invalid_crd_validation_rule,
+    crd_validation_rule_skipped,
+    crd_validation_cost_exceeded,
 )
 SCHEMA_RULES: tuple[ContextRule, ...] = tuple(_context_rule(module) for module in _SCHEMA_MODULES)
 

@@ -39,6 +39,15 @@ SelectOption = Annotated[
     str | None, typer.Option("--select", help="Comma-separated rule ids, id prefixes (KC1) or names to run.")
 ]
 IgnoreOption = Annotated[str | None, typer.Option("--ignore", help="Comma-separated rules not to run.")]
+CrdOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--crd",
+        metavar="PATH",
+        help="A CustomResourceDefinition file or directory defining custom resources of the input "
+        "(repeatable; added to the config's `crds`).",
+    ),
+]
 KubernetesVersionOption = Annotated[
     str | None,
     typer.Option(
@@ -109,6 +118,7 @@ def _run(
     baseline: Path | None,
     show_progress: bool,
     kubernetes_version: str | None = None,
+    crds: list[str] | None = None,
 ) -> Report:
     from kcheck.baseline import load_baseline
     from kcheck.config import load_settings
@@ -130,6 +140,7 @@ def _run(
         baseline=load_baseline(baseline) if baseline else None,
         fail_on=None if threshold == "never" else Severity(threshold),
         progress=progress,
+        crd_paths=crds or (),
     )
     try:
         return run(request)
@@ -170,6 +181,7 @@ def lint_command(
         typer.Option("--quiet", "-q", help="Text: one line per finding, no excerpts, summary or progress."),
     ] = False,
     kubernetes_version: KubernetesVersionOption = None,
+    crds: CrdOption = None,
 ) -> None:
     """Check manifests and report findings.
 
@@ -179,7 +191,7 @@ def lint_command(
         if fail_on not in (None, "error", "warning", "info", "never"):
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
         pairs = _outputs(formats or [], outputs or [])
-        report = _run(paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version)
+        report = _run(paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version, crds)
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
@@ -212,10 +224,11 @@ def baseline_command(
     select: SelectOption = None,
     ignore: IgnoreOption = None,
     kubernetes_version: KubernetesVersionOption = None,
+    crds: CrdOption = None,
 ) -> None:
     """Record the current findings, so that `kcheck lint --baseline FILE` reports only new ones."""
     try:
-        report = _run(paths, config, select, ignore, "never", None, True, kubernetes_version)
+        report = _run(paths, config, select, ignore, "never", None, True, kubernetes_version, crds)
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None

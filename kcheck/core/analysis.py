@@ -6,10 +6,33 @@ The engine builds one `AnalysisContext` per run and passes it to the context rul
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Protocol
+
+
+class CustomResources(Protocol):
+    """The kinds the run's CustomResourceDefinitions define (`analyzers.schema.crd.CrdCatalog`; core
+    imports nothing from kcheck, hence the protocol)."""
+
+    def schema(
+        self, api_version: str, kind: str, kubernetes_version: str | None = None
+    ) -> Mapping[str, Any] | None:
+        """A served custom resource kind's schema, in the form `analyzers.schema.store.resolve` returns."""
+        ...
+
+    def defines(self, group: str, kind: str) -> bool:
+        """Whether a CRD of the run defines the kind (whatever versions it serves)."""
+        ...
+
+    def serves(self, api_version: str, kind: str) -> bool:
+        """Whether a CRD of the run serves the kind in this apiVersion (`group/version`)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
 class AnalysisContext:
     # "X.Y", one of the bundled versions (`analyzers.schema.store.supported_versions()`), already checked.
     kubernetes_version: str
+    # The CRDs of the input and of `--crd` paths; None before the engine has read the input.
+    custom_resources: CustomResources | None = None

@@ -125,6 +125,8 @@ def check(
     for (api_version, kind), objects in by_kind.items():
         if store.has_schema(target, api_version, kind):
             continue
+        if context.custom_resources is not None and context.custom_resources.serves(api_version, kind):
+            continue  # its CustomResourceDefinition's schema applies
         verdict = lifecycle(api_version, kind, target)
         if verdict.status is Status.REMOVED:
             continue  # removed-api-version says more

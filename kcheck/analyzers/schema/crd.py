@@ -1,0 +1,1149 @@
+"""CustomResourceDefinitions: the schemas of custom resources, their structural checks, their CEL rules.
+
+A `CrdCatalog` holds the CRDs of a run: those in the input, then those of `--crd` files and directories
+(the input's CRD wins for a kind both define). For a custom resource's apiVersion and kind it gives the
+served `CrdVersion`, whose `openAPIV3Schema` is
+
+- `json_schema()`: the schema as the schema validator takes it (the bundle's dialect, JSON Schema 2020-12
+  with the `x-kubernetes-*` extensions: `nullable` and OpenAPI's boolean `exclusiveMinimum` rewritten,
+  `apiVersion`, `kind` and the ObjectMeta of `metadata` added at the root and in embedded resources);
+- `evaluate()` (through the catalogue, once per object): the `x-kubernetes-validations` rules, each at its
+  schema level and for every value there (each list item, each map value).
+
+`structural_problems()` checks a schema as the API server does before accepting a v1 CRD: the rules of
+"Specifying a structural schema" (k8s.io/apiextensions-apiserver/pkg/apiserver/schema/validation.go and
+complete.go) and the restrictions the CRD documentation lists for its schemas. `rule_problems()` finds the
+validation rules Kubernetes would refuse (KC508) or that kcheck cannot evaluate (KC509).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kcheck.core.errors import UsageError
+from kcheck.core.location import ObjectPath, format_path
+from kcheck.model.base import K8sObject
+from kcheck.model.crd import CustomResourceDefinition
+
+if TYPE_CHECKING:
+    from kcheck.analyzers.schema.cel import Budget, CompileProblem, Program, Shape
+
+Schema = dict[str, Any]
+
+# Steps of the CEL interpreter the rules of one object may take together (see cel.Budget). Kubernetes
+# bounds one custom resource's rules by a cost budget too; this one stops a runaway rule in about a second.
+DEFAULT_BUDGET = 100_000
+_VALID_TYPES = frozenset({"array", "boolean", "integer", "number", "object", "string"})
+_LIST_TYPES = frozenset({"atomic", "set", "map"})
+_REASONS = frozenset(
+    {"FieldValueInvalid", "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate"}
+)
+# Fields a CRD schema may not set (the CRD documentation, "Validation").
+_FORBIDDEN_FIELDS = (
+    "definitions",
+    "dependencies",
+    "deprecated",
+    "discriminator",
+    "id",
+    "patternProperties",
+    "readOnly",
+    "writeOnly",
+    "xml",
+    "$ref",
+)
+_JUNCTORS = ("allOf", "anyOf", "oneOf")
+_TYPE_META = ("apiVersion", "kind")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong at `path` (relative to the CRD object)."""
+
+    path: ObjectPath
+    message: str
+
+
+# --- the catalogue --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CrdVersion:
+    """One version of a CRD: the kind it serves and its schema."""
+
+    crd: CustomResourceDefinition
+    group: str
+    kind: str
+    version: str
+    scope: str
+    served: bool
+    schema: Mapping[str, Any] | None
+    schema_path: ObjectPath  # where `openAPIV3Schema` is in the CRD object
+    preserve_unknown_fields: bool = False  # apiextensions.k8s.io/v1beta1 spec.preserveUnknownFields
+    _shape: Shape | None = field(default=None, init=False, repr=False)
+    _rules: dict[int, list[CompiledRule]] = field(default_factory=dict, init=False, repr=False)
+    _json: dict[str | None, Schema] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def api_version(self) -> str:
+        return f"{self.group}/{self.version}"
+
+    @property
+    def crd_name(self) -> str:
+        return self.crd.metadata.name or f"{self.kind} ({self.group})"
+
+    def shape(self) -> Shape:
+        """The CEL view of the schema (built once)."""
+        if self._shape is None:
+            from kcheck.analyzers.schema import cel
+
+            self._shape = cel.shape_of(self.schema or {}, root=True)
+        return self._shape
+
+    def rules_at(self, shape: Shape, schema_path: ObjectPath) -> list[CompiledRule]:
+        """The compiled rules of one schema node (compiled on first use, once per CRD version)."""
+        key = id(shape)
+        rules = self._rules.get(key)
+        if rules is None:
+            rules = self._rules[key] = list(compile_rules(shape, self.schema_path + schema_path))
+        return rules
+
+    def json_schema(self, kubernetes_version: str | None = None) -> Schema:
+        """The schema of the custom resources, for the schema validator (see the module docstring). The same
+        dict each time, so a validator compiled from it can be cached by identity."""
+        schema = self._json.get(kubernetes_version)
+        if schema is None:
+            schema = self._json[kubernetes_version] = _json_schema(self, kubernetes_version)
+        return schema
+
+
+class CrdCatalog:
+    """The custom resource kinds of a run, by apiVersion and kind."""
+
+    def __init__(self, crds: Iterable[K8sObject] = ()) -> None:
+        self._versions: dict[tuple[str, str], CrdVersion] = {}
+        self._kinds: dict[tuple[str, str], list[CrdVersion]] = {}
+        self._evaluations: dict[int, tuple[K8sObject, Evaluation]] = {}
+        for crd in crds:
+            if isinstance(crd, CustomResourceDefinition):
+                self.add(crd)
+
+    def add(self, crd: CustomResourceDefinition) -> None:
+        for version in versions_of(crd):
+            known = self._kinds.setdefault((version.group, version.kind), [])
+            if known and known[0].crd is not crd:
+                continue  # another CRD defines the kind: the first one wins, as the API server keeps it
+            known.append(version)
+            if version.served:
+                self._versions.setdefault((version.api_version, version.kind), version)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+    def version(self, api_version: str | None, kind: str | None) -> CrdVersion | None:
+        """The served CRD version for a custom resource, or None."""
+        if api_version is None or kind is None:
+            return None
+        return self._versions.get((api_version, kind))
+
+    def defines(self, group: str, kind: str) -> bool:
+        """Whether a CRD of the run defines the kind (served in the object's version or not)."""
+        return (group, kind) in self._kinds
+
+    def serves(self, api_version: str, kind: str) -> bool:
+        return (api_version, kind) in self._versions
+
+    def served_versions(self, group: str, kind: str) -> list[str]:
+        return [v.version for v in self._kinds.get((group, kind), []) if v.served]
+
+    def schema(self, api_version: str, kind: str, kubernetes_version: str | None = None) -> Schema | None:
+        version = self.version(api_version, kind)
+        return None if version is None else version.json_schema(kubernetes_version)
+
+    def evaluate(self, obj: K8sObject, budget: int = DEFAULT_BUDGET) -> Evaluation | None:
+        """The validation rules' verdict on a custom resource (evaluated once per object and run)."""
+        version = self.version(obj.api_version, obj.kind)
+        if version is None:
+            return None
+        cached = self._evaluations.get(id(obj))
+        if cached is not None and cached[0] is obj:
+            return cached[1]
+        result = evaluate(version, obj.raw, budget)
+        self._evaluations[id(obj)] = (obj, result)
+        return result
+
+
+def _versions_v1beta1(
+    crd: CustomResourceDefinition, spec: Any, raw: Mapping[str, Any]
+) -> Iterator[CrdVersion]:
+    shared = spec.validation.open_api_v3_schema if spec.validation is not None else None
+    names = [(v.name, v.served is not False, i) for i, v in enumerate(spec.versions) if v.name]
+    if not names and spec.version:
+        names = [(spec.version, True, -1)]
+    preserve = raw.get("spec", {}).get("preserveUnknownFields") is not False
+    for name, served, index in names:
+        own = spec.versions[index].schema_ if index >= 0 else None
+        path: ObjectPath
+        if own is not None and own.open_api_v3_schema is not None:
+            schema, path = own.open_api_v3_schema, ("spec", "versions", index, "schema", "openAPIV3Schema")
+        else:
+            schema, path = shared, ("spec", "validation", "openAPIV3Schema")
+        yield CrdVersion(
+            crd,
+            spec.group,
+            spec.names.kind,
+            str(name),
+            spec.scope or "Namespaced",
+            served,
+            schema,
+            path,
+            preserve,
+        )
+
+
+def versions_of(crd: CustomResourceDefinition) -> Iterator[CrdVersion]:
+    """The versions a CRD defines (nothing for a CRD without group or kind)."""
+    spec = crd.spec
+    if spec is None or not spec.group or spec.names is None or not spec.names.kind:
+        return
+    if crd.api_version == "apiextensions.k8s.io/v1beta1":
+        yield from _versions_v1beta1(crd, spec, crd.raw)
+        return
+    for index, version in enumerate(spec.versions):
+        if not version.name:
+            continue
+        schema = version.schema_.open_api_v3_schema if version.schema_ is not None else None
+        yield CrdVersion(
+            crd,
+            spec.group,
+            spec.names.kind,
+            version.name,
+            spec.scope or "Namespaced",
+            version.served is True,
+            schema,
+            ("spec", "versions", index, "schema", "openAPIV3Schema"),
+        )
+
+
+def load_crd_paths(
+    paths: Sequence[str], cwd: Path, base: Path | None = None
+) -> list[CustomResourceDefinition]:
+    """The CRDs of `--crd` files and directories (`base`: the config file's directory, for its paths).
+
+    A path that does not exist, or a file kcheck cannot read, is a usage error: the user named it to be
+    used. Documents that are not CRDs are ignored."""
+    from kcheck.model.build import build_objects
+    from kcheck.source.discover import discover
+    from kcheck.source.loader import load_path
+
+    crds: list[CustomResourceDefinition] = []
+    for name in paths:
+        path = Path(name).expanduser()
+        if not path.is_absolute():
+            path = (base or cwd) / path
+        if not path.exists():
+            raise UsageError(f"--crd {name}: no such file or directory")
+        files = discover([str(path)], [], cwd, None)
+        for file in files:
+            if file.path is None:
+                continue
+            try:
+                source = load_path(file.display_path, file.path, 16 * 1024 * 1024)
+            except OSError as error:
+                raise UsageError(f"--crd {file.display_path}: cannot read it ({error.strerror})") from error
+            unreadable = [p for p in source.problems if p.rule_id in ("KC001", "KC009", "KC011")]
+            if unreadable:
+                raise UsageError(
+                    f"--crd {file.display_path}: not readable YAML (line {unreadable[0].span.line})"
+                )
+            built = build_objects(source.documents)
+            crds.extend(obj for obj in built.objects if isinstance(obj, CustomResourceDefinition))
+    return crds
+
+
+# --- JSON Schema for the validator ----------------------------------------------------------------------
+
+# Keywords copied as they are when their value has the JSON type the keyword takes.
+_SCALAR_KEYWORDS: dict[str, tuple[type, ...]] = {
+    "type": (str, list),
+    "format": (str,),
+    "pattern": (str,),
+    "enum": (list,),
+    "required": (list,),
+    "default": (object,),
+    "nullable": (bool,),
+    "minimum": (int, float),
+    "maximum": (int, float),
+    "exclusiveMinimum": (bool, int, float),
+    "exclusiveMaximum": (bool, int, float),
+    "multipleOf": (int, float),
+    "minLength": (int,),
+    "maxLength": (int,),
+    "minItems": (int,),
+    "maxItems": (int,),
+    "uniqueItems": (bool,),
+    "minProperties": (int,),
+    "maxProperties": (int,),
+    "x-kubernetes-preserve-unknown-fields": (bool,),
+    "x-kubernetes-embedded-resource": (bool,),
+    "x-kubernetes-int-or-string": (bool,),
+    "x-kubernetes-list-type": (str,),
+    "x-kubernetes-list-map-keys": (list,),
+    "x-kubernetes-map-type": (str,),
+}
+
+
+@functools.cache
+def _object_meta(kubernetes_version: str | None) -> Schema:
+    """The bundled ObjectMeta of the target version (the validator applies the API server's name, label
+    and annotation rules to it)."""
+    from kcheck.analyzers.schema import store
+
+    version = store.check_version(kubernetes_version)
+    config_map = store.resolve(version, "v1", "ConfigMap") or {}
+    meta = config_map.get("properties", {}).get("metadata")
+    return meta if isinstance(meta, dict) else {"type": "object"}
+
+
+def _json_schema(version: CrdVersion, kubernetes_version: str | None) -> Schema:
+    source = version.schema if isinstance(version.schema, Mapping) else {}
+    result = _convert(source, pruned_null=False)
+    result.setdefault("type", "object")
+    declared = result.setdefault("properties", {})
+    for name in _TYPE_META:
+        declared.setdefault(name, {"type": "string"})
+    # The API server validates metadata as ObjectMeta; a structural schema may only add limits on name and
+    # generateName, which apply on top.
+    own = declared.get("metadata")
+    meta = _object_meta(kubernetes_version)
+    declared["metadata"] = meta if not own or set(own) <= {"type"} else {"allOf": [meta, own]}
+    if version.preserve_unknown_fields:
+        result["x-kubernetes-preserve-unknown-fields"] = True
+    return result
+
+
+def _convert(node: Mapping[str, Any], pruned_null: bool) -> Schema:
+    """A well-formed copy of a CRD schema node, with the custom-resource semantics the validator's generic
+    reading lacks. `pruned_null`: the node is a property or map value, whose `null` the API server prunes
+    (a non-nullable field set to null is dropped, not rejected)."""
+    result: Schema = {
+        key: node[key] for key, kinds in _SCALAR_KEYWORDS.items() if isinstance(node.get(key), kinds)
+    }
+    if pruned_null:
+        result["nullable"] = True
+    properties = node.get("properties")
+    if isinstance(properties, Mapping):
+        result["properties"] = {
+            str(name): _convert(sub, True) for name, sub in properties.items() if isinstance(sub, Mapping)
+        }
+    additional = node.get("additionalProperties")
+    if isinstance(additional, Mapping):
+        result["additionalProperties"] = _convert(additional, True)
+    elif isinstance(additional, bool):
+        result["additionalProperties"] = additional
+    if isinstance(node.get("items"), Mapping):
+        result["items"] = _convert(node["items"], False)
+    for junctor in _JUNCTORS:
+        if isinstance(node.get(junctor), list):
+            result[junctor] = [_convert(sub, False) for sub in node[junctor] if isinstance(sub, Mapping)]
+    if isinstance(node.get("not"), Mapping):
+        result["not"] = _convert(node["not"], False)
+    if (
+        result.get("type") == "object"
+        and "properties" not in result
+        and "additionalProperties" not in result
+        and result.get("x-kubernetes-preserve-unknown-fields") is not True
+    ):
+        # A structural `type: object` without properties has no fields: the API server prunes every key.
+        result["properties"] = {}
+    return result
+
+
+# --- evaluation -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    index: int
+    text: str
+    message: str | None
+    message_expression: Program | None
+    field_path: tuple[str, ...]
+    program: Program | CompileProblem
+    location: ObjectPath  # the rule's `rule` key in the CRD object
+    # What Kubernetes' type check would refuse (an undefined field): such a rule never runs.
+    type_problem: str | None = None
+
+    @property
+    def runnable(self) -> bool:
+        from kcheck.analyzers.schema.cel import Program
+
+        return (
+            isinstance(self.program, Program) and not self.program.uses_old_self and self.type_problem is None
+        )
+
+    def describe(self) -> str:
+        """How Kubernetes names the rule in its errors (ruleErrorString)."""
+        return self.message.strip() if self.message and self.message.strip() else self.text.strip()
+
+
+def compile_rules(shape: Shape, location: ObjectPath) -> Iterator[CompiledRule]:
+    """The rules of one schema node, compiled (parsing is cached by text, across CRDs)."""
+    from kcheck.analyzers.schema.cel import Program, compile_expression
+
+    rules = shape.schema.get("x-kubernetes-validations")
+    if not isinstance(rules, list):
+        return
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, Mapping) or not isinstance(rule.get("rule"), str):
+            continue
+        expression = rule.get("messageExpression")
+        compiled_message = compile_expression(expression) if isinstance(expression, str) else None
+        field_path = rule.get("fieldPath")
+        path = parse_field_path(field_path) if isinstance(field_path, str) else ()
+        message = rule.get("message")
+        program = compile_expression(rule["rule"])
+        yield CompiledRule(
+            index,
+            rule["rule"],
+            message if isinstance(message, str) else None,
+            compiled_message if isinstance(compiled_message, Program) else None,
+            path if path is not None else (),
+            program,
+            (*location, "x-kubernetes-validations", index, "rule"),
+            undefined_field(program, shape) if isinstance(program, Program) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A rule that rejected a value: `path` is where Kubernetes reports it (its fieldPath, if any)."""
+
+    path: ObjectPath
+    message: str
+    rule: CompiledRule
+
+
+@dataclass
+class Evaluation:
+    failures: list[Failure] = field(default_factory=list)
+    # The rule during which the budget ran out, and the path of the value it was checking.
+    exhausted: tuple[ObjectPath, CompiledRule] | None = None
+    steps: int = 0
+
+
+def evaluate(version: CrdVersion, value: Any, budget_steps: int = DEFAULT_BUDGET) -> Evaluation:
+    """Evaluate every runnable rule of `version` on the custom resource `value` (its decoded document)."""
+    from kcheck.analyzers.schema.cel import Budget, BudgetExceededError
+
+    result = Evaluation()
+    if version.schema is None:
+        return result
+    budget = Budget(budget_steps)
+    with contextlib.suppress(BudgetExceededError):  # `result.exhausted` says where
+        _evaluate_node(version, value, version.shape(), (), (), budget, result)
+    result.steps = budget.used
+    return result
+
+
+def _evaluate_node(
+    version: CrdVersion,
+    value: Any,
+    shape: Shape,
+    value_path: ObjectPath,
+    schema_path: ObjectPath,
+    budget: Budget,
+    result: Evaluation,
+) -> None:
+    from kcheck.analyzers.schema import cel
+
+    if not cel.matches_kind(value, shape):
+        return  # the schema rules report a value of the wrong type; Kubernetes rejects it before CEL runs
+    rules = [rule for rule in version.rules_at(shape, schema_path) if rule.runnable]
+    if rules:
+        self_value = cel.to_cel(value, shape)
+        for rule in rules:
+            try:
+                failure = _run(rule, self_value, value_path, budget)
+            except cel.BudgetExceededError:
+                result.exhausted = (value_path, rule)
+                raise
+            if failure is not None:
+                result.failures.append(failure)
+    for key, child, sub in cel.iter_children(value, shape):
+        step: ObjectPath = (
+            ("properties", key)
+            if shape.kind == "object"
+            else (("additionalProperties",) if shape.kind == "map" else ("items",))
+        )
+        _evaluate_node(version, child, sub, (*value_path, key), (*schema_path, *step), budget, result)
+
+
+def _run(rule: CompiledRule, self_value: Any, value_path: ObjectPath, budget: Budget) -> Failure | None:
+    from celpy.evaluation import CELEvalError
+
+    from kcheck.analyzers.schema import cel
+
+    program = rule.program
+    assert isinstance(program, cel.Program)  # only runnable rules get here
+    verdict = program.evaluate({"self": self_value}, budget)
+    if isinstance(verdict, CELEvalError):
+        described = cel.describe_error(verdict)
+        if described == "no such overload":
+            text = (
+                "'no such overload': call arguments did not match a supported operator, function or macro "
+                f"signature for rule: {rule.describe()}"
+            )
+        else:
+            text = f"{described} evaluating rule: {rule.describe()}"
+        return Failure(value_path, text, rule)
+    if verdict is True or (isinstance(verdict, int) and type(verdict).__name__ == "BoolType" and verdict):
+        return None
+    if type(verdict).__name__ != "BoolType":
+        return Failure(value_path, f"rule did not evaluate to a bool: {rule.text.strip()}", rule)
+    return Failure((*value_path, *rule.field_path), _failure_message(rule, self_value, budget), rule)
+
+
+def _failure_message(rule: CompiledRule, self_value: Any, budget: Budget) -> str:
+    if rule.message_expression is not None:
+        from celpy.evaluation import CELEvalError
+
+        text = rule.message_expression.evaluate({"self": self_value}, budget)
+        # An error, a non-string, an empty or blank string or one with a line break falls back to message.
+        if isinstance(text, str) and not isinstance(text, CELEvalError) and text.strip() and "\n" not in text:
+            return str(text)
+    if rule.message and rule.message.strip():
+        return rule.message.strip()
+    return f"failed rule: {rule.text.strip()}"
+
+
+# --- fieldPath ------------------------------------------------------------------------------------------
+
+_FIELD_STEP = re.compile(r"\.([A-Za-z_$][A-Za-z0-9_$-]*)|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def parse_field_path(text: str) -> tuple[str, ...] | None:
+    """`.spec.items['a.b']` -> ("spec", "items", "a.b"); None when it is not a valid field path."""
+    steps: list[str] = []
+    position = 0
+    text = text.strip()
+    if not text:
+        return None
+    while position < len(text):
+        match = _FIELD_STEP.match(text, position)
+        if match is None:
+            return None
+        steps.append(
+            match.group(1) if match.group(1) is not None else re.sub(r"\\(.)", r"\1", match.group(2))
+        )
+        position = match.end()
+    return tuple(steps)
+
+
+def _field_path_problem(steps: tuple[str, ...], schema: Mapping[str, Any]) -> str | None:
+    node: Mapping[str, Any] = schema
+    for step in steps:
+        properties = node.get("properties")
+        additional = node.get("additionalProperties")
+        if isinstance(properties, Mapping) and isinstance(properties.get(step), Mapping):
+            node = properties[step]
+        elif isinstance(additional, Mapping):
+            node = additional
+        else:
+            return f"fieldPath must be a valid path: does not refer to a valid field: {step}"
+    return None
+
+
+# --- problems of a CRD ----------------------------------------------------------------------------------
+
+
+def schemas_of(crd: CustomResourceDefinition) -> Iterator[tuple[ObjectPath, Mapping[str, Any]]]:
+    """Each distinct schema of a CRD with its path in the CRD object."""
+    seen: set[ObjectPath] = set()
+    for version in versions_of(crd):
+        if isinstance(version.schema, Mapping) and version.schema_path not in seen:
+            seen.add(version.schema_path)
+            yield version.schema_path, version.schema
+
+
+def walk(schema: Mapping[str, Any], path: ObjectPath = ()) -> Iterator[tuple[ObjectPath, Mapping[str, Any]]]:
+    """Every schema node below `schema` (itself included) with its path."""
+    yield path, schema
+    properties = schema.get("properties")
+    if isinstance(properties, Mapping):
+        for name, sub in properties.items():
+            if isinstance(sub, Mapping):
+                yield from walk(sub, (*path, "properties", name))
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(schema.get(key), Mapping):
+            yield from walk(schema[key], (*path, key))
+    for junctor in _JUNCTORS:
+        if isinstance(schema.get(junctor), list):
+            for index, sub in enumerate(schema[junctor]):
+                if isinstance(sub, Mapping):
+                    yield from walk(sub, (*path, junctor, index))
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    path: ObjectPath
+    message: str
+    unsupported: bool  # kcheck's limit (KC509), not an error in the CRD (KC508)
+
+
+def rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
+    """The validation rules of a CRD that Kubernetes refuses, and those kcheck does not evaluate."""
+    from kcheck.analyzers.schema import cel
+
+    for base, schema in schemas_of(crd):
+        for node_path, node in walk(schema):
+            if any(step in _JUNCTORS or step == "not" for step in node_path if isinstance(step, str)):
+                continue  # KC506 reports rules inside allOf/anyOf/oneOf/not
+            rules = node.get("x-kubernetes-validations")
+            if not isinstance(rules, list):
+                continue
+            shape = cel.shape_of(node, root=node_path == ())
+            for index, rule in enumerate(rules):
+                at = (*base, *node_path, "x-kubernetes-validations", index)
+                yield from _rule_problems(rule, at, node, shape)
+
+
+def _rule_problems(
+    rule: object, at: ObjectPath, node: Mapping[str, Any], shape: Shape
+) -> Iterator[RuleProblem]:
+    from kcheck.analyzers.schema import cel
+
+    if not isinstance(rule, Mapping) or not isinstance(rule.get("rule"), str) or not rule["rule"].strip():
+        yield RuleProblem(at, "rule is not specified", False)
+        return
+    text: str = rule["rule"]
+    message = rule.get("message")
+    if "\n" in text.strip() and not (isinstance(message, str) and message.strip()):
+        yield RuleProblem((*at, "rule"), "message must be specified if rule contains line breaks", False)
+    if isinstance(message, str) and "\n" in message:
+        yield RuleProblem((*at, "message"), "message must not contain line breaks", False)
+    reason = rule.get("reason")
+    if reason is not None and reason not in _REASONS:
+        allowed = ", ".join(f'"{r}"' for r in sorted(_REASONS))
+        yield RuleProblem((*at, "reason"), f"reason must be one of {allowed}", False)
+    field_path = rule.get("fieldPath")
+    if isinstance(field_path, str):
+        steps = parse_field_path(field_path)
+        problem = "fieldPath must be a valid path" if steps is None else _field_path_problem(steps, node)
+        if problem is not None:
+            yield RuleProblem((*at, "fieldPath"), problem, False)
+    program = cel.compile_expression(text)
+    if isinstance(program, cel.CompileProblem):
+        prefix = "" if program.unsupported else "compilation failed: "
+        yield RuleProblem((*at, "rule"), f"{prefix}{program.message}", program.unsupported)
+    else:
+        undefined = undefined_field(program, shape)
+        if undefined is not None:
+            yield RuleProblem((*at, "rule"), f"compilation failed: {undefined}", False)
+        elif program.uses_old_self:
+            yield RuleProblem(
+                (*at, "rule"),
+                "is a transition rule (it uses oldSelf): it compares an update with the stored object, which "
+                "a manifest alone does not have",
+                True,
+            )
+        elif rule.get("optionalOldSelf") is True:
+            yield RuleProblem(
+                (*at, "optionalOldSelf"), "may not be set if oldSelf is not used in rule", False
+            )
+    expression = rule.get("messageExpression")
+    if isinstance(expression, str):
+        compiled = cel.compile_expression(expression)
+        if isinstance(compiled, cel.CompileProblem):
+            prefix = "" if compiled.unsupported else "messageExpression compilation failed: "
+            yield RuleProblem((*at, "messageExpression"), f"{prefix}{compiled.message}", compiled.unsupported)
+
+
+def undefined_field(program: Program, shape: Shape) -> str | None:
+    """Kubernetes type-checks rules against the schema: `self.x` on an object without a property `x` is
+    "undefined field 'x'". Checked here for field selections that start at `self`."""
+    import lark
+
+    def resolve(node: Any) -> Shape | None:
+        while (
+            isinstance(node, lark.Tree)
+            and node.data
+            in (
+                "member",
+                "primary",
+                "paren_expr",
+                "expr",
+                "conditionalor",
+                "conditionaland",
+                "relation",
+                "addition",
+                "multiplication",
+                "unary",
+            )
+            and len(node.children) == 1
+        ):
+            node = node.children[0]
+        if not isinstance(node, lark.Tree):
+            return None
+        if node.data == "ident":
+            return shape if str(node.children[0]) == "self" else None
+        if node.data != "member_dot":
+            return None
+        parent = resolve(node.children[0])
+        if parent is None:
+            return None
+        return _select(parent, str(node.children[1]))
+
+    problems: list[str] = []
+
+    def _select(parent: Shape, name: str) -> Shape | None:
+        if parent.kind == "object":
+            for escaped, sub in parent.properties.values():
+                if escaped == name:
+                    return sub
+            if parent.embedded and name in ("apiVersion", "kind"):
+                return None
+            if parent.embedded and name == "metadata":
+                from kcheck.analyzers.schema.cel import Shape as ShapeType
+
+                return ShapeType(
+                    "object",
+                    properties={
+                        "name": ("name", ShapeType("string")),
+                        "generateName": ("generateName", ShapeType("string")),
+                    },
+                )
+            problems.append(f"undefined field '{name}'")
+            return None
+        if parent.kind in ("list", "integer", "number", "string", "boolean"):
+            problems.append(f"type '{parent.kind}' does not support field selection")
+        return None
+
+    for node in program.ast.iter_subtrees():
+        if node.data == "member_dot":
+            resolve(node)
+            if problems:
+                return problems[0]
+    return None
+
+
+def structural_problems(schema: Mapping[str, Any]) -> list[Problem]:
+    """Why a CRD schema is not structural, or uses what a CRD schema may not (paths relative to the schema).
+
+    Follows ValidateStructural (invariants and completeness) and the restrictions of the CRD documentation
+    ("Validation" and "Specifying a structural schema")."""
+    problems: list[Problem] = []
+    _invariants(schema, "root", (), problems)
+    _completeness(schema, schema, (), problems)
+    for path, node in walk(schema):
+        _restrictions(node, path, problems)
+    return sorted(problems, key=lambda p: (format_path(p.path), p.message))
+
+
+def _type_of(node: Mapping[str, Any]) -> str:
+    kind = node.get("type")
+    return kind if isinstance(kind, str) else ""
+
+
+def _invariants(node: Mapping[str, Any], level: str, path: ObjectPath, problems: list[Problem]) -> None:
+    kind = _type_of(node)
+    properties: Mapping[str, Any] = node["properties"] if isinstance(node.get("properties"), Mapping) else {}
+    if kind == "array" and not isinstance(node.get("items"), Mapping):
+        problems.append(Problem((*path, "items"), "items must be specified (a schema) for an array"))
+    if isinstance(node.get("items"), Mapping):
+        _invariants(node["items"], "item", (*path, "items"), problems)
+    for name, sub in properties.items():
+        if isinstance(sub, Mapping):
+            _invariants(sub, "field", (*path, "properties", name), problems)
+    additional = node.get("additionalProperties")
+    if additional is not None and level == "root":
+        problems.append(
+            Problem((*path, "additionalProperties"), "additionalProperties must not be used at the root")
+        )
+    if isinstance(additional, Mapping):
+        _invariants(additional, "field", (*path, "additionalProperties"), problems)
+    int_or_string = node.get("x-kubernetes-int-or-string") is True
+    preserve = node.get("x-kubernetes-preserve-unknown-fields") is True
+    embedded = node.get("x-kubernetes-embedded-resource") is True
+    if int_or_string and preserve:
+        problems.append(
+            Problem(
+                (*path, "x-kubernetes-preserve-unknown-fields"),
+                "x-kubernetes-preserve-unknown-fields must be false if x-kubernetes-int-or-string is true",
+            )
+        )
+    if int_or_string and embedded:
+        problems.append(
+            Problem(
+                (*path, "x-kubernetes-embedded-resource"),
+                "x-kubernetes-embedded-resource must be false if x-kubernetes-int-or-string is true",
+            )
+        )
+    _value_validation(
+        node, _int_or_string_any_of(node), _int_or_string_all_of(node), path, problems, nested=False
+    )
+    if embedded and kind != "object":
+        problems.append(
+            Problem((*path, "type"), "type must be object if x-kubernetes-embedded-resource is true")
+        )
+    elif not kind and not int_or_string and not preserve:
+        where = {
+            "root": "at the root",
+            "item": "for specified array items",
+            "field": "for specified object fields",
+        }
+        problems.append(Problem((*path, "type"), f"type must not be empty {where[level]}"))
+    if embedded and additional is not None:
+        problems.append(
+            Problem(
+                (*path, "additionalProperties"),
+                "additionalProperties must not be used if x-kubernetes-embedded-resource is set",
+            )
+        )
+    if level == "root" and kind and kind != "object":
+        problems.append(Problem((*path, "type"), f"type must be object at the root, not {kind}"))
+    check_metadata = level == "root" or embedded
+    for name in _TYPE_META:
+        sub = properties.get(name)
+        if check_metadata and isinstance(sub, Mapping) and _type_of(sub) != "string":
+            problems.append(
+                Problem((*path, "properties", name, "type"), f"the type of {name} must be string")
+            )
+    metadata = properties.get("metadata")
+    if isinstance(metadata, Mapping):
+        _metadata_invariants(metadata, check_metadata, level, (*path, "properties", "metadata"), problems)
+    if embedded and not preserve and not properties:
+        problems.append(
+            Problem(
+                (*path, "properties"),
+                "properties must not be empty if x-kubernetes-embedded-resource is true without "
+                "x-kubernetes-preserve-unknown-fields",
+            )
+        )
+
+
+def _metadata_invariants(
+    node: Mapping[str, Any], check: bool, level: str, path: ObjectPath, problems: list[Problem]
+) -> None:
+    if check and _type_of(node) != "object":
+        problems.append(Problem((*path, "type"), "the type of metadata must be object"))
+    if level != "root":
+        return
+    # Only restrictions of name and generateName are allowed: metadata is ObjectMeta, implicitly.
+    allowed = {"type", "description", "properties"}
+    extra = sorted(set(node) - allowed)
+    properties = node.get("properties")
+    other_fields = (
+        sorted(set(properties) - {"name", "generateName"}) if isinstance(properties, Mapping) else []
+    )
+    if extra or other_fields:
+        problems.append(
+            Problem(
+                path,
+                "metadata must not specify anything other than name and generateName, but "
+                f"specifies {', '.join([*extra, *(f'properties.{f}' for f in other_fields)])}",
+            )
+        )
+
+
+def _int_or_string_any_of(node: Mapping[str, Any]) -> bool:
+    return _is_int_or_string_pair(node.get("anyOf"))
+
+
+def _int_or_string_all_of(node: Mapping[str, Any]) -> bool:
+    all_of = node.get("allOf")
+    return (
+        isinstance(all_of, list)
+        and bool(all_of)
+        and isinstance(all_of[0], Mapping)
+        and _is_int_or_string_pair(all_of[0].get("anyOf"))
+    )
+
+
+def _is_int_or_string_pair(any_of: object) -> bool:
+    return isinstance(any_of, list) and [dict(s) if isinstance(s, Mapping) else s for s in any_of] == [
+        {"type": "integer"},
+        {"type": "string"},
+    ]
+
+
+# Keys a schema inside allOf/anyOf/oneOf/not may not set (validateNestedValueValidation), with the wording.
+_NESTED_FORBIDDEN = (
+    ("type", "must be empty to be structural"),
+    ("additionalProperties", "must be undefined to be structural"),
+    ("default", "must be undefined to be structural"),
+    ("title", "must be empty to be structural"),
+    ("description", "must be empty to be structural"),
+    ("externalDocs", "must be undefined to be structural"),
+    ("x-kubernetes-preserve-unknown-fields", "must be false to be structural"),
+    ("x-kubernetes-embedded-resource", "must be false to be structural"),
+    ("x-kubernetes-int-or-string", "must be false to be structural"),
+    ("x-kubernetes-list-map-keys", "must be empty to be structural"),
+    ("x-kubernetes-list-type", "must be undefined to be structural"),
+    ("x-kubernetes-map-type", "must be undefined to be structural"),
+    ("x-kubernetes-validations", "must be empty to be structural"),
+)
+
+
+def _value_validation(
+    node: Mapping[str, Any],
+    skip_any_of: bool,
+    skip_first_all_of_any_of: bool,
+    path: ObjectPath,
+    problems: list[Problem],
+    nested: bool,
+) -> None:
+    for junctor in _JUNCTORS:
+        subs = node.get(junctor)
+        if not isinstance(subs, list) or (junctor == "anyOf" and skip_any_of):
+            continue
+        for index, sub in enumerate(subs):
+            if isinstance(sub, Mapping):
+                skip = junctor == "allOf" and index == 0 and skip_first_all_of_any_of
+                _nested(sub, skip, (*path, junctor, index), problems)
+    if isinstance(node.get("not"), Mapping):
+        _nested(node["not"], False, (*path, "not"), problems)
+    pattern = node.get("pattern")
+    if isinstance(pattern, str):
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False  # RE2 would print each bad pattern on stderr
+        try:
+            re2.compile(pattern, options)
+        except re2.error as problem:
+            reason = problem.args[0] if problem.args else ""
+            reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+            problems.append(
+                Problem(
+                    (*path, "pattern"), f"pattern must be a valid regular expression, but isn't: {reason}"
+                )
+            )
+
+
+def _nested(node: Mapping[str, Any], skip_any_of: bool, path: ObjectPath, problems: list[Problem]) -> None:
+    _value_validation(node, skip_any_of, False, path, problems, nested=True)
+    if isinstance(node.get("items"), Mapping):
+        _nested(node["items"], False, (*path, "items"), problems)
+    properties = node.get("properties")
+    if isinstance(properties, Mapping):
+        for name, sub in properties.items():
+            if isinstance(sub, Mapping):
+                _nested(sub, False, (*path, "properties", name), problems)
+        if "metadata" in properties:
+            problems.append(
+                Problem(
+                    (*path, "properties", "metadata"), "metadata must not be specified in a nested context"
+                )
+            )
+    for key, wording in _NESTED_FORBIDDEN:
+        value = node.get(key)
+        present = value is not None and value is not False and value != "" and value != []
+        if (
+            key == "x-kubernetes-preserve-unknown-fields"
+            or key == "x-kubernetes-embedded-resource"
+            or key == "x-kubernetes-int-or-string"
+        ):
+            present = value is True
+        if present:
+            problems.append(Problem((*path, key), f"{key} {wording} (inside allOf, anyOf, oneOf or not)"))
+    if node.get("nullable") is True:
+        problems.append(
+            Problem(
+                (*path, "nullable"),
+                "nullable must be false to be structural (inside allOf, anyOf, oneOf or not)",
+            )
+        )
+
+
+def _completeness(
+    outer: Mapping[str, Any] | None, node: Mapping[str, Any], path: ObjectPath, problems: list[Problem]
+) -> None:
+    """Every property or items a junctor specifies must be specified outside it too (complete.go)."""
+    if outer is None:
+        return
+    for junctor in _JUNCTORS:
+        subs = node.get(junctor)
+        if isinstance(subs, list):
+            for index, sub in enumerate(subs):
+                if isinstance(sub, Mapping):
+                    _nested_completeness(outer, sub, path, (*path, junctor, index), problems)
+    if isinstance(node.get("not"), Mapping):
+        _nested_completeness(outer, node["not"], path, (*path, "not"), problems)
+    for key, sub in _children(outer):
+        _completeness(sub, sub, (*path, *key), problems)
+
+
+def _children(node: Mapping[str, Any]) -> Iterator[tuple[ObjectPath, Mapping[str, Any]]]:
+    properties = node.get("properties")
+    if isinstance(properties, Mapping):
+        for name, sub in properties.items():
+            if isinstance(sub, Mapping):
+                yield ("properties", name), sub
+    for key in ("items", "additionalProperties"):
+        if isinstance(node.get(key), Mapping):
+            yield (key,), node[key]
+
+
+def _nested_completeness(
+    outer: Mapping[str, Any],
+    nested: Mapping[str, Any],
+    outer_path: ObjectPath,
+    nested_path: ObjectPath,
+    problems: list[Problem],
+) -> None:
+    for junctor in _JUNCTORS:
+        subs = nested.get(junctor)
+        if isinstance(subs, list):
+            for index, sub in enumerate(subs):
+                if isinstance(sub, Mapping):
+                    _nested_completeness(outer, sub, outer_path, (*nested_path, junctor, index), problems)
+    if isinstance(nested.get("not"), Mapping):
+        _nested_completeness(outer, nested["not"], outer_path, (*nested_path, "not"), problems)
+    if isinstance(nested.get("items"), Mapping):
+        items = outer.get("items")
+        if not isinstance(items, Mapping):
+            problems.append(
+                Problem(
+                    (*outer_path, "items"),
+                    "items must be specified because "
+                    f"{format_path(('openAPIV3Schema', *nested_path, 'items'))} specifies it",
+                )
+            )
+        else:
+            _nested_completeness(
+                items, nested["items"], (*outer_path, "items"), (*nested_path, "items"), problems
+            )
+    properties = nested.get("properties")
+    if isinstance(properties, Mapping):
+        declared: Mapping[str, Any] = (
+            outer["properties"] if isinstance(outer.get("properties"), Mapping) else {}
+        )
+        for name, sub in properties.items():
+            if not isinstance(sub, Mapping):
+                continue
+            if not isinstance(declared.get(name), Mapping):
+                problems.append(
+                    Problem(
+                        (*outer_path, "properties", name),
+                        f"property {name!r} must be specified because "
+                        f"{format_path(('openAPIV3Schema', *nested_path, 'properties', name))} specifies it",
+                    )
+                )
+            else:
+                _nested_completeness(
+                    declared[name],
+                    sub,
+                    (*outer_path, "properties", name),
+                    (*nested_path, "properties", name),
+                    problems,
+                )
+
+
+def _restrictions(node: Mapping[str, Any], path: ObjectPath, problems: list[Problem]) -> None:
+    """What a CRD schema may not use at all (the CRD documentation, "Validation")."""
+    for name in _FORBIDDEN_FIELDS:
+        if name in node:
+            problems.append(Problem((*path, name), f"{name} cannot be set in a CRD schema"))
+    if node.get("uniqueItems") is True:
+        problems.append(
+            Problem(
+                (*path, "uniqueItems"),
+                "uniqueItems cannot be set to true since the runtime complexity becomes quadratic",
+            )
+        )
+    additional = node.get("additionalProperties")
+    if additional is False:
+        problems.append(
+            Problem((*path, "additionalProperties"), "additionalProperties cannot be set to false")
+        )
+    if additional is not None and isinstance(node.get("properties"), Mapping) and node["properties"]:
+        problems.append(
+            Problem(
+                (*path, "additionalProperties"), "additionalProperties and properties are mutually exclusive"
+            )
+        )
+    kind = node.get("type")
+    if kind is not None and kind not in _VALID_TYPES:
+        problems.append(
+            Problem(
+                (*path, "type"),
+                f"type {kind!r} is not one of array, boolean, integer, number, object, string",
+            )
+        )
+    if node.get("x-kubernetes-preserve-unknown-fields") is False:
+        problems.append(
+            Problem(
+                (*path, "x-kubernetes-preserve-unknown-fields"),
+                "x-kubernetes-preserve-unknown-fields must be true or undefined",
+            )
+        )
+    if "items" in node and not isinstance(node["items"], Mapping):
+        problems.append(Problem((*path, "items"), "items must be a schema object and not an array"))
+    list_type = node.get("x-kubernetes-list-type")
+    if list_type is not None:
+        if list_type not in _LIST_TYPES:
+            problems.append(
+                Problem(
+                    (*path, "x-kubernetes-list-type"),
+                    'x-kubernetes-list-type must be one of "atomic", "set", "map"',
+                )
+            )
+        if _type_of(node) != "array":
+            problems.append(
+                Problem(
+                    (*path, "x-kubernetes-list-type"), "x-kubernetes-list-type must only be used on arrays"
+                )
+            )
+    keys = node.get("x-kubernetes-list-map-keys")
+    if keys is not None and list_type != "map":
+        problems.append(
+            Problem(
+                (*path, "x-kubernetes-list-map-keys"),
+                "x-kubernetes-list-map-keys must only be used if x-kubernetes-list-type is map",
+            )
+        )
+    if list_type == "map":
+        _map_list(node, keys, path, problems)
+
+
+def _map_list(node: Mapping[str, Any], keys: object, path: ObjectPath, problems: list[Problem]) -> None:
+    if not isinstance(keys, list) or not keys:
+        problems.append(
+            Problem(
+                (*path, "x-kubernetes-list-map-keys"),
+                "x-kubernetes-list-map-keys must not be empty if x-kubernetes-list-type is map",
+            )
+        )
+        return
+    items = node.get("items")
+    if not isinstance(items, Mapping) or _type_of(items) != "object":
+        problems.append(Problem((*path, "items", "type"), "the items of a list of type map must be objects"))
+        return
+    properties: Mapping[str, Any] = (
+        items["properties"] if isinstance(items.get("properties"), Mapping) else {}
+    )
+    required: list[Any] = items["required"] if isinstance(items.get("required"), list) else []
+    for key in keys:
+        sub = properties.get(key)
+        if not isinstance(sub, Mapping):
+            problems.append(
+                Problem(
+                    (*path, "x-kubernetes-list-map-keys"), f"map key {key!r} is not a property of the items"
+                )
+            )
+        elif _type_of(sub) not in ("string", "integer", "number", "boolean"):
+            problems.append(
+                Problem((*path, "items", "properties", key, "type"), f"map key {key!r} must be a scalar")
+            )
+        elif key not in required and "default" not in sub:
+            problems.append(
+                Problem(
+                    (*path, "items", "properties", key), f"map key {key!r} must be required or have a default"
+                )
+            )
