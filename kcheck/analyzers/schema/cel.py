@@ -552,11 +552,13 @@ def _metadata(value: Any) -> Any:
     )
 
 
-def to_cel(value: Any, shape: Shape) -> Any:
-    """The CEL value of `value` described by `shape` (a value of the wrong type is passed untyped: the
-    schema rules report it)."""
+def to_cel(value: Any, shape: Shape, mismatches: list[Any] | None = None) -> Any:
+    """The CEL value of `value` described by `shape`. A value of the wrong type is passed untyped (the
+    schema rules report it) and, when `mismatches` is given, appended to it."""
     if value is None:
         return None
+    if mismatches is not None and not matches_kind(value, shape):
+        mismatches.append(value)
     kind = shape.kind
     if kind == "object" and isinstance(value, dict):
         converted: dict[Any, Any] = {}
@@ -571,13 +573,15 @@ def to_cel(value: Any, shape: Shape) -> Any:
             # Null fields are absent to CEL; preserved unknown data is invisible.
             if item is None or sub.kind == "unknown" or (shape.embedded and name == "metadata"):
                 continue
-            converted[celtypes.StringType(escaped)] = to_cel(item, sub)
+            converted[celtypes.StringType(escaped)] = to_cel(item, sub, mismatches)
         return celtypes.MapType(converted)
     if kind == "map" and isinstance(value, dict):
         values = shape.values or Shape("any")
-        return celtypes.MapType({celtypes.StringType(str(k)): to_cel(v, values) for k, v in value.items()})
+        return celtypes.MapType(
+            {celtypes.StringType(str(k)): to_cel(v, values, mismatches) for k, v in value.items()}
+        )
     if kind == "list" and isinstance(value, list):
-        items = [to_cel(item, shape.items or Shape("any")) for item in value]
+        items = [to_cel(item, shape.items or Shape("any"), mismatches) for item in value]
         if shape.list_type == "set":
             return SetList(items)
         if shape.list_type == "map":

@@ -811,6 +811,8 @@ def get_query(receiver: Any) -> Any:
 
 
 class IP:
+    """An IP address; `string(ip)` is its canonical text (celpy's string() applies str())."""
+
     __slots__ = ("address",)
 
     def __init__(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> None:
@@ -1160,15 +1162,6 @@ def sets_intersects(left: Any, right: Any) -> Any:
     return celtypes.BoolType(any(any(_equals(a, b) for b in second) for a in _list(left)))
 
 
-# --- string() of the library's types --------------------------------------------------------------------
-
-
-def to_string(value: Any) -> Any:
-    if isinstance(value, (IP, CIDR)):
-        return celtypes.StringType(str(value))
-    return celtypes.StringType(value)
-
-
 def functions() -> dict[str, Function]:
     """Every function of the libraries, by the name celpy calls it with (a namespaced function keeps its
     dots: `ip.isCanonical`; `cel.rewrite_namespaces` turns such calls into plain calls)."""
@@ -1180,7 +1173,6 @@ def functions() -> dict[str, Function]:
         "_>=_": _relation("_>=_", lambda a, b: a >= b),
         "_==_": _equal,
         "_!=_": _not_equal,
-        "string": to_string,
         # lists
         "isSorted": is_sorted,
         "sum": list_sum,

@@ -332,7 +332,9 @@ def _convert(node: Mapping[str, Any], pruned_null: bool) -> Schema:
     reading lacks. `pruned_null`: the node is a property or map value, whose `null` the API server prunes
     (a non-nullable field set to null is dropped, not rejected)."""
     result: Schema = {
-        key: node[key] for key, kinds in _SCALAR_KEYWORDS.items() if isinstance(node.get(key), kinds)
+        key: node[key]
+        for key, kinds in _SCALAR_KEYWORDS.items()
+        if key in node and isinstance(node[key], kinds)
     }
     if pruned_null:
         result["nullable"] = True
@@ -466,10 +468,11 @@ def _evaluate_node(
         return  # the schema rules report a value of the wrong type; Kubernetes rejects it before CEL runs
     rules = [rule for rule in version.rules_at(shape, schema_path) if rule.runnable]
     if rules:
-        self_value = cel.to_cel(value, shape)
+        mismatches: list[Any] = []
+        self_value = cel.to_cel(value, shape, mismatches)
         for rule in rules:
             try:
-                failure = _run(rule, self_value, value_path, budget)
+                failure = _run(rule, self_value, value_path, budget, bool(mismatches))
             except cel.BudgetExceededError:
                 result.exhausted = (value_path, rule)
                 raise
@@ -484,7 +487,11 @@ def _evaluate_node(
         _evaluate_node(version, child, sub, (*value_path, key), (*schema_path, *step), budget, result)
 
 
-def _run(rule: CompiledRule, self_value: Any, value_path: ObjectPath, budget: Budget) -> Failure | None:
+def _run(
+    rule: CompiledRule, self_value: Any, value_path: ObjectPath, budget: Budget, mistyped: bool = False
+) -> Failure | None:
+    """The failure of one rule on one value, if it fails. `mistyped`: a value below has the wrong type; an
+    error the rule then meets is that type error again (the schema rules report it), not reported twice."""
     from celpy.evaluation import CELEvalError
 
     from kcheck.analyzers.schema import cel
@@ -492,6 +499,8 @@ def _run(rule: CompiledRule, self_value: Any, value_path: ObjectPath, budget: Bu
     program = rule.program
     assert isinstance(program, cel.Program)  # only runnable rules get here
     verdict = program.evaluate({"self": self_value}, budget)
+    if isinstance(verdict, CELEvalError) and mistyped:
+        return None
     if isinstance(verdict, CELEvalError):
         described = cel.describe_error(verdict)
         if described == "no such overload":

@@ -1,0 +1,223 @@
+"""CEL for CRD rules: what compiles, what is refused or skipped, the budget, schema-typed values."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from celpy import celtypes
+from celpy.evaluation import CELEvalError
+
+from kcheck.analyzers.schema import cel
+
+
+def run(expression: str, self_value: Any = None, budget: int = 100_000) -> Any:
+    program = cel.compile_expression(expression)
+    assert isinstance(program, cel.Program), program
+    bindings = {} if self_value is None else {"self": self_value}
+    return program.evaluate(bindings, cel.Budget(budget))
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("self.a <=", "syntax error at line 1, column 8"),
+        ("self.a.startsWithh('x')", "undeclared reference to 'startsWithh'"),
+        ("size(items) > 0", "undeclared reference to 'items'"),
+        ("nope(1)", "undeclared reference to 'nope'"),
+        ("self.all(1, true)", "the first argument of all() must be a simple identifier"),
+    ],
+)
+def test_what_kubernetes_refuses_is_a_compile_problem(expression: str, message: str) -> None:
+    problem = cel.compile_expression(expression)
+    assert problem == cel.CompileProblem(message)
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("self.?a.orValue(1) > 0", "uses CEL optional field selection, which kcheck cannot evaluate"),
+        ("[?self.a]", "uses CEL optional field selection, which kcheck cannot evaluate"),
+        ("self.all(k, v, v > 0)", "uses the 3-argument form of all(), which kcheck cannot evaluate"),
+        ("self.map(x, x > 0, x * 2)", "uses the 3-argument form of map(), which kcheck cannot evaluate"),
+        ("self.transformList(i, v, v)", "calls transformList(), which kcheck does not implement"),
+        (
+            "authorizer.group('').resource('pods').check('get').allowed()",
+            "calls group(), which kcheck does not implement",
+        ),
+    ],
+)
+def test_what_kcheck_cannot_evaluate_is_an_unsupported_problem(expression: str, message: str) -> None:
+    assert cel.compile_expression(expression) == cel.CompileProblem(message, unsupported=True)
+
+
+def test_transition_rules_are_marked() -> None:
+    program = cel.compile_expression("self >= oldSelf")
+    assert isinstance(program, cel.Program) and program.uses_old_self
+    plain = cel.compile_expression("self >= 1")
+    assert isinstance(plain, cel.Program) and not plain.uses_old_self
+
+
+def test_compilation_is_cached_by_text() -> None:
+    assert cel.compile_expression("self.x == 1") is cel.compile_expression("self.x == 1")
+
+
+def test_macro_variables_and_type_names_are_declared() -> None:
+    program = cel.compile_expression("self.items.all(i, type(i) == string || i.exists(j, j > 0))")
+    assert isinstance(program, cel.Program)
+
+
+def test_budget_stops_a_runaway_rule_and_is_shared() -> None:
+    items = cel.generic(list(range(40)))
+    program = cel.compile_expression("self.all(a, self.all(b, self.all(c, a + b + c >= 0)))")
+    assert isinstance(program, cel.Program)
+    budget = cel.Budget(10_000)
+    with pytest.raises(cel.BudgetExceededError):
+        program.evaluate({"self": items}, budget)
+    assert budget.used == 10_001
+    # A cheap rule spends a few steps of the same budget.
+    shared = cel.Budget(100)
+    assert run("self.size() == 40", items) is not None
+    cheap = cel.compile_expression("self.size() == 40")
+    assert isinstance(cheap, cel.Program)
+    cheap.evaluate({"self": items}, shared)
+    first = shared.used
+    cheap.evaluate({"self": items}, shared)
+    assert shared.used == 2 * first > 0
+
+
+@pytest.mark.parametrize(
+    ("expression", "self_value", "message"),
+    [
+        ("self.missing > 0", {"a": 1}, "no such key: missing"),
+        ("self.a / 0 == 1", {"a": 1}, "division by zero"),
+        ("self.items[3] == 1", {"items": [1]}, "index out of bounds"),
+        ("self.a + 9223372036854775807 > 0", {"a": 1}, "integer overflow"),
+        ("self.a + 'x' == 'y'", {"a": 1}, "no such overload"),
+    ],
+)
+def test_evaluation_errors_are_worded_as_kubernetes_does(
+    expression: str, self_value: object, message: str
+) -> None:
+    result = run(expression, cel.generic(self_value))
+    assert isinstance(result, CELEvalError)
+    assert cel.describe_error(result) == message
+
+
+@pytest.mark.parametrize(
+    ("name", "escaped"),
+    [
+        ("replicas", "replicas"),
+        ("x-prop", "x__dash__prop"),
+        ("redact__d", "redact__underscores__d"),
+        ("a.b/c", "a__dot__b__slash__c"),
+        ("namespace", "__namespace__"),
+        ("int", "int"),
+        ("sprint", "sprint"),
+        ("true", "__true__"),
+        ("1st", None),
+        ("a b", None),
+        ("", None),
+    ],
+)
+def test_property_names_are_escaped_as_kubernetes_does(name: str, escaped: str | None) -> None:
+    assert cel.escape(name) == escaped
+
+
+def _schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "spec": {
+                "type": "object",
+                "properties": {
+                    "x-prop": {"type": "integer"},
+                    "ratio": {"type": "number"},
+                    "when": {"type": "string", "format": "date-time"},
+                    "day": {"type": "string", "format": "date"},
+                    "data": {"type": "string", "format": "byte"},
+                    "port": {"x-kubernetes-int-or-string": True},
+                    "extra": {"x-kubernetes-preserve-unknown-fields": True},
+                    "tags": {"type": "array", "x-kubernetes-list-type": "set", "items": {"type": "string"}},
+                    "ports": {
+                        "type": "array",
+                        "x-kubernetes-list-type": "map",
+                        "x-kubernetes-list-map-keys": ["name"],
+                        "items": {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}, "port": {"type": "integer"}},
+                        },
+                    },
+                    "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    }
+
+
+def _value() -> dict[str, Any]:
+    return {
+        "apiVersion": "example.com/v1",
+        "kind": "Thing",
+        "metadata": {"name": "a", "namespace": "ns", "labels": {"x": "y"}},
+        "spec": {
+            "x-prop": 3.0,
+            "ratio": 1,
+            "when": "2024-05-01T10:00:00Z",
+            "day": "2024-05-01",
+            "data": "aGVsbG8=",
+            "port": "http",
+            "extra": {"anything": 1},
+            "tags": ["a", "b"],
+            "ports": [{"name": "http", "port": 80}, {"name": "https", "port": 443}],
+            "labels": {"app.kubernetes.io/name": "web"},
+            "undeclared": 1,
+            "absent": None,
+        },
+    }
+
+
+def test_values_are_typed_by_the_schema() -> None:
+    value = cel.to_cel(_value(), cel.shape_of(_schema(), root=True))
+    spec = value["spec"]
+    assert isinstance(spec["x__dash__prop"], celtypes.IntType) and spec["x__dash__prop"] == 3
+    assert isinstance(spec["ratio"], celtypes.DoubleType)
+    assert spec["when"] == datetime.datetime(2024, 5, 1, 10, tzinfo=datetime.timezone.utc)
+    assert spec["day"] == datetime.datetime(2024, 5, 1, tzinfo=datetime.timezone.utc)
+    assert spec["data"] == b"hello"
+    assert spec["port"] == "http"
+    assert spec["labels"] == {"app.kubernetes.io/name": "web"}
+    # Preserved unknown data, undeclared fields and nulls are invisible; metadata shows name only.
+    assert {"extra", "undeclared", "absent"}.isdisjoint(spec)
+    assert value["metadata"] == {"name": "a"}
+    assert value["apiVersion"] == "example.com/v1" and value["kind"] == "Thing"
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ("self.spec.x__dash__prop == 3", True),
+        ("self.spec.ratio == 1.0 && self.spec.ratio < 2", True),
+        ("self.spec.when < timestamp('2025-01-01T00:00:00Z')", True),
+        ("type(self.spec.port) == string ? self.spec.port == 'http' : self.spec.port > 0", True),
+        ("has(self.spec.extra) || has(self.spec.undeclared) || has(self.spec.absent)", False),
+        ("self.metadata.name == 'a' && !has(self.metadata.namespace)", True),
+        # Lists of type set and map compare without regard to order.
+        ("self.spec.tags == ['b', 'a']", True),
+        ("self.spec.tags + ['a', 'c'] == ['a', 'b', 'c']", True),
+        ("self.spec.ports == [{'name': 'https', 'port': 443}, {'name': 'http', 'port': 80}]", True),
+        ("(self.spec.ports + [{'name': 'http', 'port': 8080}]).map(p, p.port) == [8080, 443]", True),
+        ("self.spec.labels.all(k, self.spec.labels[k] == 'web')", True),
+    ],
+)
+def test_rules_see_what_kubernetes_gives_them(expression: str, expected: bool) -> None:
+    value = cel.to_cel(_value(), cel.shape_of(_schema(), root=True))
+    assert run(expression, value) == expected
+
+
+def test_a_value_of_the_wrong_type_is_passed_untyped() -> None:
+    shape = cel.shape_of({"type": "integer"})
+    assert cel.to_cel("three", shape) == "three"
+    assert not cel.matches_kind("three", shape)
+    assert cel.matches_kind(3.0, shape) and not cel.matches_kind(3.5, shape)
