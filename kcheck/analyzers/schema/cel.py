@@ -569,7 +569,7 @@ def to_cel(value: Any, shape: Shape, mismatches: list[Any] | None = None) -> Any
             if "metadata" in value:
                 converted[celtypes.StringType("metadata")] = _metadata(value["metadata"])
         for name, (escaped, sub) in shape.properties.items():
-            item = value.get(name)
+            item = field_value(value, name, sub)
             # Null fields are absent to CEL; preserved unknown data is invisible.
             if item is None or sub.kind == "unknown" or (shape.embedded and name == "metadata"):
                 continue
@@ -638,12 +638,22 @@ def matches_kind(value: Any, shape: Shape) -> bool:
     return True
 
 
+def field_value(value: dict[str, Any], name: str, shape: Shape) -> Any:
+    """A property's value as the API server validates it: a missing or null field takes the schema's
+    `default` (defaulting runs before validation; it fills fields of objects that exist)."""
+    item = value.get(name)
+    if item is None and "default" in shape.schema:
+        return shape.schema["default"]
+    return item
+
+
 def iter_children(value: Any, shape: Shape) -> Iterator[tuple[str | int, Any, Shape]]:
-    """The values below `value` with their shapes: each property, map value or list item."""
+    """The values below `value` with their shapes: each property (defaulted), map value or list item."""
     if shape.kind == "object" and isinstance(value, dict):
         for name, (_, sub) in shape.properties.items():
-            if value.get(name) is not None:
-                yield name, value[name], sub
+            item = field_value(value, name, sub)
+            if item is not None:
+                yield name, item, sub
     elif shape.kind == "map" and isinstance(value, dict) and shape.values is not None:
         for key, item in value.items():
             if item is not None:

@@ -712,9 +712,8 @@ def undefined_field(program: Program, shape: Shape) -> str | None:
 
     def _select(parent: Shape, name: str) -> Shape | None:
         if parent.kind == "object":
-            for escaped, sub in parent.properties.values():
-                if escaped == name:
-                    return sub
+            # A resource's apiVersion, kind and metadata (name and generateName only) are implicit, whatever
+            # its schema declares for them.
             if parent.embedded and name in ("apiVersion", "kind"):
                 return None
             if parent.embedded and name == "metadata":
@@ -727,6 +726,9 @@ def undefined_field(program: Program, shape: Shape) -> str | None:
                         "generateName": ("generateName", ShapeType("string")),
                     },
                 )
+            for escaped, sub in parent.properties.values():
+                if escaped == name:
+                    return sub
             problems.append(f"undefined field '{name}'")
             return None
         if parent.kind in ("list", "integer", "number", "string", "boolean"):

@@ -327,3 +327,56 @@ def test_an_unserved_version_is_still_reported_as_unvalidated(tmp_path: Path) ->
     widget = BAD_WIDGET.replace("example.com/v1", "example.com/v1beta1")
     report = lint_text(CRD + "---\n" + widget, tmp_path, select=["KC505", "KC507"])
     assert [f.rule_id for f in report.active] == ["KC505"]
+
+
+DEFAULTED = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: routes.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: routes, kind: Route}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          x-kubernetes-validations:
+            - rule: self.metadata.name != 'forbidden'
+          properties:
+            metadata: {type: object}
+            spec:
+              type: object
+              properties:
+                backend:
+                  type: object
+                  x-kubernetes-validations:
+                    - rule: "(size(self.group) == 0 && self.kind == 'Service') ? has(self.port) : true"
+                      message: Must have port for Service reference
+                  properties:
+                    group: {type: string, default: ""}
+                    kind: {type: string, default: Service}
+                    port: {type: integer}
+"""
+
+
+def test_rules_see_defaulted_fields_and_the_implicit_metadata() -> None:
+    # The API server applies `default` before validating (Gateway API's rules depend on it), and a root
+    # schema that declares `metadata: {type: object}` still lets rules read metadata.name.
+    (crd,) = objects(DEFAULTED)
+    assert list(crds.rule_problems(crd)) == []
+    found_catalog = crds.CrdCatalog([crd])
+    ok, bad = objects(
+        "apiVersion: example.com/v1\nkind: Route\nmetadata: {name: a}\nspec: {backend: {port: 80}}\n---\n"
+        "apiVersion: example.com/v1\nkind: Route\nmetadata: {name: forbidden}\nspec: {backend: {}}\n"
+    )
+    assert found_catalog.evaluate(ok) == crds.Evaluation(steps=found_catalog.evaluate(ok).steps)  # type: ignore[union-attr]
+    evaluation = found_catalog.evaluate(bad)
+    assert evaluation is not None
+    assert [(f.path, f.message) for f in evaluation.failures] == [
+        ((), "failed rule: self.metadata.name != 'forbidden'"),
+        (("spec", "backend"), "Must have port for Service reference"),
+    ]
