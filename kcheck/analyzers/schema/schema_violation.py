@@ -1,7 +1,8 @@
 """## What it does
-Validates every object whose apiVersion and kind have a schema in the target Kubernetes version
-(`--kubernetes-version`, default the newest bundled one) against that schema, as the API server would
-when it decodes and validates the object: every problem, each at the exact value.
+Validates every object whose apiVersion and kind have a schema, in the target Kubernetes version
+(`--kubernetes-version`, default the newest bundled one) or in a CustomResourceDefinition of the run (in
+the input, `--crd` or the `crds` setting), against that schema, as the API server would when it decodes,
+defaults and validates the object: every problem, each at the exact value.
 
 - types as Kubernetes decodes them (`replicas: "3"` is a string, not an integer), int32/int64 ranges,
   base64 `data` in Secrets, RFC 3339 timestamps;
@@ -84,6 +85,6 @@ RULE = RuleSpec(
 
 
 def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
-    for problem in problems_of(obj, context.kubernetes_version) or ():
+    for problem in problems_of(obj, context) or ():
         if not problem.unknown_field:
             yield Violation(problem.path, {"problem": problem.message})

@@ -44,6 +44,7 @@ from typing import Any
 
 from kcheck.analyzers.schema import messages, semantics, store
 from kcheck.analyzers.schema.store import DEFINITION_KEY, Schema
+from kcheck.core.analysis import AnalysisContext
 from kcheck.core.location import ObjectPath
 from kcheck.model.base import K8sObject, group_of
 
@@ -89,6 +90,11 @@ _QUANTITY_EXPECTED = 'a quantity (a number, or a string such as "500m", "1.5" or
 # time on a quantified group that itself contains a quantifier (`(a+)+$`), and patterns come from the input
 # (CRDs in a pull request). Such patterns are not checked.
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[*+}](?:[^()\\]|\\.)*\)[*+{]")
+# How controller-gen writes a resource.Quantity field into a CRD (with x-kubernetes-int-or-string).
+_KUBEBUILDER_QUANTITY = (
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|"
+    r"(\.[0-9]+))))?$"
+)
 _BYTES_SUFFIX = re.compile(r"[0-9.]+([KMGTPE])(i?)B\Z")
 
 
@@ -149,7 +155,18 @@ class Compiler:
         if definition == QUANTITY:
             return _check_quantity
         checks = [*self._value_checks(schema, strict)]
-        object_check = self._object_check(schema, strict)
+        properties = schema.get("properties")
+        defaults = {
+            name: sub["default"]
+            for name, sub in (properties.items() if isinstance(properties, dict) else ())
+            if isinstance(sub, dict) and "default" in sub
+        }
+        if defaults and checks:
+            # The API server defaults a custom resource before validating it: the alternatives and value
+            # checks of this node see the defaulted object (a Gateway address without `type` is an
+            # IPAddress); the properties themselves are checked as written.
+            checks = [_defaulted(defaults, checks)]
+        object_check = self._object_check(schema, strict, frozenset(defaults))
         if object_check is not None:
             checks.append(object_check)
         array_check = self._array_check(schema, strict)
@@ -163,10 +180,11 @@ class Compiler:
 
     # -- objects -------------------------------------------------------------------------------------------
 
-    def _object_check(self, schema: Schema, strict: bool) -> Check | None:
+    def _object_check(self, schema: Schema, strict: bool, defaulted: frozenset[str]) -> Check | None:
         properties: dict[str, Schema] | None = schema.get("properties")
         additional = schema.get("additionalProperties")
-        required = tuple(schema.get("required") or ())
+        # A required field with a default is never missing: defaulting comes first.
+        required = tuple(name for name in schema.get("required") or () if name not in defaulted)
         embedded = schema.get("x-kubernetes-embedded-resource") is True
         if properties is None and additional is None and not required and not embedded:
             return None
@@ -305,6 +323,19 @@ def _typed(schema: Schema, checks: Sequence[Check]) -> Check:
     return check_value
 
 
+def _defaulted(defaults: dict[str, Any], checks: list[Check]) -> Check:
+    def check_defaulted(value: Any, path: ObjectPath, out: Problems) -> None:
+        if type(value) is dict:
+            # A null is pruned, then defaulted, like a missing field.
+            missing = {name: default for name, default in defaults.items() if value.get(name) is None}
+            if missing:
+                value = {**value, **missing}
+        for check in checks:
+            check(value, path, out)
+
+    return check_defaulted
+
+
 def _check_int_or_string(value: Any, path: ObjectPath, out: Problems) -> None:
     kind = type(value)
     if kind is str or value is None:
@@ -317,19 +348,30 @@ def _check_int_or_string(value: Any, path: ObjectPath, out: Problems) -> None:
     out.append(_mismatch(path, "an integer or a string", value))
 
 
-def _check_quantity(value: Any, path: ObjectPath, out: Problems) -> None:
-    if value is None or semantics.is_quantity(value):
-        return
-    problem = _mismatch(path, _QUANTITY_EXPECTED, value)
-    if isinstance(value, str):
-        unit = _BYTES_SUFFIX.match(value.strip())
+def _quantity_check(trim: bool) -> Check:
+    """resource.Quantity (`trim`: its JSON decoding trims spaces), or a CRD's quantity pattern (no trim)."""
+
+    def check_quantity(value: Any, path: ObjectPath, out: Problems) -> None:
+        if value is None:
+            return
+        # is_quantity trims, as the JSON decoding does; a pattern has no room for spaces.
+        spaced = not trim and isinstance(value, str) and value != value.strip()
+        if not spaced and semantics.is_quantity(value):
+            return
+        problem = _mismatch(path, _QUANTITY_EXPECTED, value)
+        unit = _BYTES_SUFFIX.match(value.strip()) if isinstance(value, str) else None
         if unit:
             # "1GB": quantities have no B; G is 10^9, Gi is 2^30.
             prefix, binary = unit.group(1), unit.group(2)
             fixed = value.strip()[: -len(prefix + binary + "B")]
             suggestion = f"{fixed}{prefix}i" if binary else f"{fixed}{prefix} or {fixed}{prefix}i"
             problem = SchemaProblem(path, f"{problem.text}; quantities have no B: write {suggestion}")
-    out.append(problem)
+        out.append(problem)
+
+    return check_quantity
+
+
+_check_quantity = _quantity_check(trim=True)
 
 
 def _semantic(check: Callable[[ObjectPath, object], Any]) -> Check:
@@ -410,9 +452,8 @@ def _integer_range(bits: int, bounds: tuple[int, int]) -> Check:
 def _string_format(name: str, valid: Callable[[str], bool], example: str) -> Check:
     def check_format(value: Any, path: ObjectPath, out: Problems) -> None:
         if isinstance(value, str) and not valid(value):
-            out.append(
-                SchemaProblem(path, f"expected {name} such as {example}, got {messages.describe(value)}")
-            )
+            text = f"expected {name} such as {example}, got {messages.describe(value)}"
+            out.append(SchemaProblem(path, text, expected=name))
 
     return check_format
 
@@ -501,7 +542,9 @@ def _bounds_checks(schema: Schema) -> list[Check]:
         if isinstance(limit, int) and not isinstance(limit, bool):
             checks.append(_size_bound(kind, limit, keyword.startswith("min"), measure))
     pattern = schema.get("pattern")
-    if isinstance(pattern, str) and not _NESTED_QUANTIFIER.search(pattern):
+    if pattern == _KUBEBUILDER_QUANTITY:
+        checks.append(_quantity_check(trim=False))  # said as a quantity ("1GB": "write 1G or 1Gi")
+    elif isinstance(pattern, str) and not _NESTED_QUANTIFIER.search(pattern):
         try:
             compiled = re.compile(pattern)
         except re.error:
@@ -647,21 +690,34 @@ def validate(raw: dict[str, Any], check: Check, group: str, kind: str) -> Proble
     return out
 
 
-_last: tuple[K8sObject | None, str, tuple[SchemaProblem, ...] | None] = (None, "", None)
+_last: tuple[K8sObject | None, AnalysisContext | None, tuple[SchemaProblem, ...] | None] = (None, None, None)
 
 
-def problems_of(obj: K8sObject, version: str) -> tuple[SchemaProblem, ...] | None:
-    """The problems of an object against the bundled schema of its kind, or None when there is none.
+def check_for(obj: K8sObject, context: AnalysisContext) -> Check | None:
+    """The validator of an object's kind: the bundled schema of the target version, else the schema of a
+    CustomResourceDefinition of the run (the input's or `--crd`'s); None when neither knows the kind."""
+    api_version, kind = obj.api_version or "", obj.kind or ""
+    check = validator(context.kubernetes_version, api_version, kind)
+    if check is None and context.custom_resources is not None:
+        # The catalog returns the same dict for a kind every time: compiled once, found by identity.
+        schema = context.custom_resources.schema(api_version, kind, context.kubernetes_version)
+        if isinstance(schema, dict):
+            check = _COMPILER.compile(schema)
+    return check
+
+
+def problems_of(obj: K8sObject, context: AnalysisContext) -> tuple[SchemaProblem, ...] | None:
+    """The problems of an object against the schema of its kind, or None when there is none.
 
     KC501 and KC502 both ask for the same object in turn: the last result is kept, so it is computed once.
     """
     global _last
-    last_obj, last_version, last_problems = _last
-    if last_obj is obj and last_version == version:
+    last_obj, last_context, last_problems = _last
+    if last_obj is obj and last_context is context:
         return last_problems
-    check = validator(version, obj.api_version or "", obj.kind or "")
+    check = check_for(obj, context)
     problems = (
         None if check is None else tuple(validate(obj.raw, check, group_of(obj.api_version), obj.kind or ""))
     )
-    _last = (obj, version, problems)
+    _last = (obj, context, problems)
     return problems

@@ -612,3 +612,120 @@ def test_any_value_anywhere_is_reported_without_an_exception_at_a_path_that_exis
     for problem in validate.validate(obj, check, "apps", "Deployment"):
         assert _exists(obj, problem.path), problem
         assert problem.message
+
+
+# -- custom resources: the schema of a CustomResourceDefinition of the run ---------------------------------
+
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size, kind]
+              properties:
+                size: {type: integer, minimum: 1}
+                kind: {type: string, default: Basic}
+                memory:
+                  x-kubernetes-int-or-string: true
+                  anyOf: [{type: integer}, {type: string}]
+                  pattern: QUANTITY_PATTERN
+                address:
+                  type: object
+                  properties:
+                    type: {type: string, default: IPAddress}
+                    value: {type: string}
+                  oneOf:
+                    - properties:
+                        type: {enum: [IPAddress]}
+                        value: {anyOf: [{format: ipv4}, {format: ipv6}]}
+                    - properties: {type: {not: {enum: [IPAddress]}}}
+                status: {type: object}
+---
+""".replace(
+    # How controller-gen writes a resource.Quantity field.
+    "QUANTITY_PATTERN",
+    r"^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|"
+    r"(\.[0-9]+))))?$",
+)
+
+
+def test_custom_resources_are_validated_against_the_crd_of_the_run(tmp_path: Path) -> None:
+    text = (
+        WIDGET_CRD
+        + """\
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: Big
+spec:
+  size: 0
+  memory: 1GB
+  colour: red
+  address: {value: not-an-ip}
+  status: {phase: Ready}
+"""
+    )
+    assert schema_findings(text, tmp_path) == [
+        (
+            "KC501",
+            42,
+            3,
+            'metadata.name: invalid name "Big": a lowercase RFC 1123 subdomain must consist of lowercase '
+            "alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
+        ),
+        ("KC501", 44, 3, "spec.size: must be at least 1, got 0"),
+        (
+            "KC501",
+            45,
+            3,
+            'spec.memory: expected a quantity (a number, or a string such as "500m", "1.5" or "128Mi"), '
+            'got the string "1GB"; quantities have no B: write 1G or 1Gi',
+        ),
+        ("KC502", 46, 3, 'unknown field "spec.colour"'),
+        (
+            "KC501",
+            47,
+            13,
+            'spec.address.value: expected an IPv4 address or an IPv6 address, got the string "not-an-ip"',
+        ),
+        # A structural `type: object` without properties has no fields.
+        ("KC502", 48, 12, 'unknown field "spec.status.phase"'),
+    ]
+
+
+def test_defaults_apply_before_required_fields_and_alternatives(tmp_path: Path) -> None:
+    text = (
+        WIDGET_CRD
+        + """\
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: small
+spec:
+  size: 1
+  memory: 512Mi
+  address: {value: 10.0.0.1}
+"""
+    )
+    assert schema_findings(text, tmp_path) == []
+    hostname = text.replace("{value: 10.0.0.1}", "{type: Hostname, value: example.com}")
+    assert schema_findings(hostname, tmp_path) == []
+
+
+def test_a_custom_resource_without_its_crd_is_not_validated_by_these_rules(tmp_path: Path) -> None:
+    text = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: Big\nspec: {size: 0}\n"
+    assert schema_findings(text, tmp_path) == []
