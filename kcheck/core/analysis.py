@@ -29,6 +29,10 @@ class CustomResources(Protocol):
         """Whether a CRD of the run serves the kind in this apiVersion (`group/version`)."""
         ...
 
+    def served_versions(self, group: str, kind: str) -> list[str]:
+        """The versions ("v1", ...) in which the run's CRD for the kind serves it."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysisContext:

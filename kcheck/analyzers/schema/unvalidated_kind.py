@@ -1,14 +1,16 @@
 """## What it does
 Reports every group/version/kind of the input that kcheck could not validate because it has no schema for
 it: neither a built-in kind of the target Kubernetes release (`--kubernetes-version`, by default the newest
-bundled one) nor a kind whose CustomResourceDefinition provides one. Nothing is skipped silently: one
-finding per group/version/kind, at its first object, with the other objects of that kind attached as
-related locations. The message says why there is no schema and what to do:
+bundled one) nor a kind that a CustomResourceDefinition serves — one of the input, of a `--crd PATH` file
+or directory, or of the configuration's `crds`. Nothing is skipped silently: one finding per
+group/version/kind, at its first object, with the other objects of that kind attached as related
+locations. The message says why there is no schema and what to do:
 
-- a custom resource: provide its CustomResourceDefinition, in the input or with `--crd PATH`;
+- a custom resource without a definition: provide its CustomResourceDefinition;
+- a custom resource in a version its CustomResourceDefinition does not serve: the versions it serves;
 - a kind of a Kubernetes API group that the target does not serve in that version: the apiVersion that
-  serves it (`v1` Deployment is `apps/v1`), the release that introduced it, or the kind the name is
-  closest to (`Deploymnet`).
+  serves it (`v1` Deployment is `apps/v1`), the release that introduced it, what became of a kind the
+  group no longer has (`policy/v1` PodSecurityPolicy), or the kind the name is closest to (`Deploymnet`).
 
 An apiVersion that an earlier release removed is `removed-api-version` (KC504), not this rule.
 
@@ -130,7 +132,7 @@ def check(
         verdict = lifecycle(api_version, kind, target)
         if verdict.status is Status.REMOVED:
             continue  # removed-api-version says more
-        reason, fix = _explain(api_version, kind, target, verdict)
+        reason, fix = _explain(api_version, kind, context, verdict)
         first, *others = objects
         count = f"{len(objects)} object{'s' if len(objects) > 1 else ''}"
         related = tuple(
@@ -140,9 +142,17 @@ def check(
         yield first, Violation(_KIND, args, related)
 
 
-def _explain(api_version: str, kind: str, target: str, verdict: Verdict) -> tuple[str, str]:
+def _explain(api_version: str, kind: str, context: AnalysisContext, verdict: Verdict) -> tuple[str, str]:
     """(why there is no schema, what to do)."""
+    target = context.kubernetes_version
     group = group_of(api_version)
+    crds = context.custom_resources
+    if crds is not None and crds.defines(group, kind):
+        served = [f"{group}/{version}" for version in crds.served_versions(group, kind)]
+        reason = f"the CustomResourceDefinition of {group} {kind} does not serve {version_of(api_version)}"
+        if not served:
+            return reason, "it serves no version at all: set `served: true` on one of its versions"
+        return reason, f"use apiVersion {' or '.join(served)}, or serve this version in the CRD"
     if verdict.status is Status.FUTURE:
         reason = f"Kubernetes {target} does not serve it yet ({verdict.introduced_in} introduced it)"
         later = "target a later release with --kubernetes-version"

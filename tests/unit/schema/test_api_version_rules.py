@@ -280,3 +280,52 @@ def test_objects_without_a_usable_api_version_and_kind_are_left_to_the_shape_rul
 ) -> None:
     report = lint(tmp_path, {"x.yaml": text}, config="select: [KC002, KC503, KC504, KC505]\n")
     assert {f.rule_id for f in report.active} <= {"KC002"}
+
+
+WIDGET_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1beta1
+      served: false
+      storage: false
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"""
+
+
+@pytest.mark.parametrize("where", ["input", "config"])
+def test_a_custom_resource_whose_crd_serves_its_version_has_a_schema(tmp_path: Path, where: str) -> None:
+    widgets = meta("Widget", "a", "example.com/v1")
+    if where == "input":
+        report = lint(tmp_path, {"widgets.yaml": WIDGET_CRD + "---\n" + widgets})
+    else:
+        (tmp_path / "crds").mkdir()
+        (tmp_path / "crds" / "widget.yaml").write_text(WIDGET_CRD, encoding="utf-8")
+        report = lint(tmp_path, {"widgets.yaml": widgets}, config="select: [KC505]\ncrds: [crds]\n")
+    assert report.active == ()
+
+
+def test_a_custom_resource_in_a_version_its_crd_does_not_serve_names_the_served_ones(tmp_path: Path) -> None:
+    text = WIDGET_CRD + "---\n" + meta("Widget", "a", "example.com/v1beta1")
+    report = lint(tmp_path, {"widgets.yaml": text})
+    assert [(f.rule_id, f.location.span.line, f.message) for f in report.active] == [
+        (
+            "KC505",
+            22,
+            "example.com/v1beta1 Widget was not validated (1 object): the CustomResourceDefinition of "
+            "example.com Widget does not serve v1beta1; use apiVersion example.com/v1, or serve this version "
+            "in the CRD",
+        )
+    ]
