@@ -1,11 +1,11 @@
 """## What it does
 Reports fields that the schema of the object's kind (in the target Kubernetes version, or in the
-CustomResourceDefinition of a custom resource) does not have, as
-`kubectl apply` does with its default `--validate=strict` (server-side field validation). Typos
-(`imagePullPolice`), fields at the wrong level, and fields of another API version all show up here; where
-the mistake is a common one the message says what to do, e.g. for container-only security settings
-(`privileged`, `capabilities`, `readOnlyRootFilesystem`, `allowPrivilegeEscalation`, `procMount`) written
-in the pod's `securityContext`. Fields under `x-kubernetes-preserve-unknown-fields` are free-form and
+CustomResourceDefinition of a custom resource) does not have, as `kubectl apply` does with its default
+`--validate=strict` (server-side field validation). Typos (`imagePullPolice`), fields at the wrong level,
+and fields of another API version all show up here; where the mistake is a common one the message says
+what to do, e.g. for container-only security settings (`privileged`, `capabilities`,
+`readOnlyRootFilesystem`, `allowPrivilegeEscalation`, `procMount`) written in the pod's
+`securityContext`. Fields under `x-kubernetes-preserve-unknown-fields` are free-form and
 never reported; in a CRD's structural schema, `type: object` without properties has no fields at all
 (the API server prunes whatever is written there).
 
