@@ -81,6 +81,12 @@ _CONTAINER_ONLY = frozenset(
 # Defaults of list-map keys that may be left out (the OpenAPI v3 `default` of ContainerPort, ServicePort,
 # EndpointPort...); structured-merge-diff applies them before comparing keys.
 _KEY_DEFAULTS: dict[str, object] = {"protocol": "TCP"}
+# Fields the OpenAPI of some versions lists as required although the API server defaults them before
+# validating: rbac/v1 SetDefaults_RoleBinding and SetDefaults_ClusterRoleBinding set roleRef.apiGroup to
+# rbac.authorization.k8s.io (the 1.37 OpenAPI no longer lists it as required).
+_DEFAULTED_BY_THE_SERVER: dict[object, frozenset[str]] = {
+    "io.k8s.api.rbac.v1.RoleRef": frozenset({"apiGroup"}),
+}
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
 _RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))\Z")
@@ -184,6 +190,7 @@ class Compiler:
         properties: dict[str, Schema] | None = schema.get("properties")
         additional = schema.get("additionalProperties")
         # A required field with a default is never missing: defaulting comes first.
+        defaulted = defaulted | _DEFAULTED_BY_THE_SERVER.get(schema.get(DEFINITION_KEY), frozenset())
         required = tuple(name for name in schema.get("required") or () if name not in defaulted)
         embedded = schema.get("x-kubernetes-embedded-resource") is True
         if properties is None and additional is None and not required and not embedded:

@@ -207,7 +207,18 @@ def test_duplicate_containers_ports_and_env_names_are_reported_at_the_repeat(tmp
 
 
 def test_the_target_version_decides_what_a_field_is(tmp_path: Path) -> None:
-    # RoleRef.apiGroup is required up to Kubernetes 1.36 and optional from 1.37 on.
+    # PodSpec.hostnameOverride is new in Kubernetes 1.34.
+    text = POD.format(extra="  hostnameOverride: web-1\n")
+    (tmp_path / "pod.yaml").write_text(text)
+    (tmp_path / "old.yaml").write_text('kubernetes-version: "1.33"\n')
+    old = lint_paths(["pod.yaml"], tmp_path, select=["KC502"], config=tmp_path / "old.yaml")
+    assert findings(old) == [("KC502", 9, 3, 'unknown field "spec.hostnameOverride"')]
+    assert findings(lint_paths(["pod.yaml"], tmp_path, select=["KC502"])) == []
+
+
+@pytest.mark.parametrize("version", ["1.33", "1.37"])
+def test_a_field_the_api_server_defaults_is_never_missing(version: str, tmp_path: Path) -> None:
+    # RoleRef.apiGroup is `required` in the OpenAPI up to 1.36, but rbac/v1 defaults it.
     text = """\
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
@@ -217,10 +228,9 @@ roleRef: {kind: Role, name: reader}
 subjects: [{kind: ServiceAccount, name: app}]
 """
     (tmp_path / "binding.yaml").write_text(text)
-    (tmp_path / "old.yaml").write_text('kubernetes-version: "1.33"\n')
-    old = lint_paths(["binding.yaml"], tmp_path, select=["KC501"], config=tmp_path / "old.yaml")
-    assert findings(old) == [("KC501", 5, 1, 'roleRef: missing required field "apiGroup"')]
-    assert findings(lint_paths(["binding.yaml"], tmp_path, select=["KC501"])) == []
+    (tmp_path / "config.yaml").write_text(f'kubernetes-version: "{version}"\n')
+    report = lint_paths(["binding.yaml"], tmp_path, select=["KC501"], config=tmp_path / "config.yaml")
+    assert findings(report) == []
 
 
 def test_objects_without_a_bundled_schema_are_left_to_other_rules(tmp_path: Path) -> None:
