@@ -28,6 +28,7 @@ import binascii
 import datetime
 import functools
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,7 +147,13 @@ def _functions() -> dict[str, Any]:
 
 @functools.cache
 def _environment() -> celpy.Environment:
-    return celpy.Environment()
+    # celpy.Environment() raises the process's recursion limit to 2500; kcheck keeps the interpreter's
+    # limit (a too deeply nested rule is reported as such, whatever was imported first).
+    limit = sys.getrecursionlimit()
+    try:
+        return celpy.Environment()
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 @functools.cache
@@ -175,8 +182,8 @@ class Program:
     """A compiled expression; `uses_old_self` marks a transition rule."""
 
     text: str
-    ast: lark.Tree[Any]
-    uses_old_self: bool
+    ast: lark.Tree[Any] = field(repr=False, compare=False)
+    uses_old_self: bool = False
 
     def evaluate(self, bindings: Mapping[str, Any], budget: Budget) -> Any:
         """The value, or a `CELEvalError`; `BudgetExceededError` propagates."""
@@ -208,6 +215,8 @@ def compile_expression(text: str) -> Program | CompileProblem:
 def _compile(text: str) -> Program | CompileProblem:
     try:
         ast = _environment().compile(text)
+    except RecursionError:
+        return CompileProblem("is nested too deeply for kcheck's CEL interpreter", True)
     except Exception as problem:
         if _OPTIONAL_SYNTAX.search(text):
             return CompileProblem("uses CEL optional field selection, which kcheck cannot evaluate", True)
@@ -520,6 +529,9 @@ class MapList(celtypes.ListType):
         return result
 
 
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+
+
 def generic(value: Any) -> Any:
     """A JSON-like value as CEL sees an untyped (`dyn`) value."""
     if value is None:
@@ -527,7 +539,8 @@ def generic(value: Any) -> Any:
     if isinstance(value, bool):
         return celtypes.BoolType(value)
     if isinstance(value, int):
-        return celtypes.IntType(value)
+        # JSON decoding makes a number beyond int64 a float64.
+        return celtypes.IntType(value) if _INT64_MIN <= value <= _INT64_MAX else celtypes.DoubleType(value)
     if isinstance(value, float):
         return celtypes.DoubleType(value)
     if isinstance(value, str):
@@ -589,9 +602,8 @@ def to_cel(value: Any, shape: Shape, mismatches: list[Any] | None = None) -> Any
             result.keys = shape.map_keys
             return result
         return celtypes.ListType(items)
-    if kind == "integer" and type(value) is int:
-        return celtypes.IntType(value)
-    if kind == "integer" and type(value) is float and value.is_integer():
+    whole = type(value) is int or (type(value) is float and value.is_integer())
+    if kind == "integer" and whole and _INT64_MIN <= value <= _INT64_MAX:
         return celtypes.IntType(int(value))
     if kind == "number" and type(value) in (int, float):
         return celtypes.DoubleType(value)

@@ -336,6 +336,10 @@ def _convert(node: Mapping[str, Any], pruned_null: bool) -> Schema:
         for key, kinds in _SCALAR_KEYWORDS.items()
         if key in node and isinstance(node[key], kinds)
     }
+    for key in ("type", "required", "x-kubernetes-list-map-keys"):
+        # Names, not values: a list of them must hold strings only (the validator hashes them).
+        if isinstance(result.get(key), list) and not all(isinstance(item, str) for item in result[key]):
+            del result[key]
     if pruned_null:
         result["nullable"] = True
     properties = node.get("properties")
@@ -1080,7 +1084,7 @@ def _restrictions(node: Mapping[str, Any], path: ObjectPath, problems: list[Prob
             )
         )
     kind = node.get("type")
-    if kind is not None and kind not in _VALID_TYPES:
+    if kind is not None and (not isinstance(kind, str) or kind not in _VALID_TYPES):
         problems.append(
             Problem(
                 (*path, "type"),
@@ -1098,7 +1102,7 @@ def _restrictions(node: Mapping[str, Any], path: ObjectPath, problems: list[Prob
         problems.append(Problem((*path, "items"), "items must be a schema object and not an array"))
     list_type = node.get("x-kubernetes-list-type")
     if list_type is not None:
-        if list_type not in _LIST_TYPES:
+        if not isinstance(list_type, str) or list_type not in _LIST_TYPES:
             problems.append(
                 Problem(
                     (*path, "x-kubernetes-list-type"),

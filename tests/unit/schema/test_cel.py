@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from typing import Any
 
 import pytest
 from celpy import celtypes
 from celpy.evaluation import CELEvalError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kcheck.analyzers.schema import cel
 
@@ -221,3 +224,83 @@ def test_a_value_of_the_wrong_type_is_passed_untyped() -> None:
     assert cel.to_cel("three", shape) == "three"
     assert not cel.matches_kind("three", shape)
     assert cel.matches_kind(3.0, shape) and not cel.matches_kind(3.5, shape)
+
+
+_TOKENS = st.sampled_from(
+    [
+        "self",
+        "oldSelf",
+        "x",
+        ".",
+        "a",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        ":",
+        "?",
+        "!",
+        "-",
+        "+",
+        "*",
+        "/",
+        "%",
+        "<",
+        "==",
+        "&&",
+        "||",
+        "in",
+        "1",
+        "2.5",
+        "'s'",
+        "true",
+        "null",
+        "size",
+        "all",
+        "map",
+        "exists",
+        "has",
+        "quantity",
+        "url",
+        "cidr",
+        "ip",
+        "format",
+        "min",
+        "sum",
+        "indexOf",
+        "split",
+        "matches",
+        "'('",
+        "int",
+        "string",
+        "type",
+        "dyn",
+        "isSorted",
+        "ip.isCanonical",
+        "[1, 2]",
+        "{'k': 1}",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    tokens=st.lists(_TOKENS, max_size=12),
+    data=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "x"]), children)
+        ),
+        max_leaves=10,
+    ),
+)
+def test_any_expression_on_any_value_compiles_or_evaluates_without_exceptions(
+    tokens: list[str], data: Any
+) -> None:
+    program = cel.compile_expression(" ".join(tokens))
+    if isinstance(program, cel.Program):
+        with contextlib.suppress(cel.BudgetExceededError):
+            program.evaluate({"self": cel.generic(data)}, cel.Budget(10_000))

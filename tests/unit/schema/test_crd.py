@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kcheck.analyzers.schema import crd as crds
@@ -380,3 +382,64 @@ def test_rules_see_defaulted_fields_and_the_implicit_metadata() -> None:
         ((), "failed rule: self.metadata.name != 'forbidden'"),
         (("spec", "backend"), "Must have port for Service reference"),
     ]
+
+
+_KEYS = st.sampled_from(
+    [
+        "type",
+        "properties",
+        "items",
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "oneOf",
+        "not",
+        "required",
+        "enum",
+        "default",
+        "nullable",
+        "pattern",
+        "minimum",
+        "exclusiveMinimum",
+        "metadata",
+        "name",
+        "x-kubernetes-preserve-unknown-fields",
+        "x-kubernetes-int-or-string",
+        "x-kubernetes-embedded-resource",
+        "x-kubernetes-list-type",
+        "x-kubernetes-list-map-keys",
+        "x-kubernetes-validations",
+        "rule",
+        "message",
+        "fieldPath",
+        "object",
+        "array",
+        "string",
+        "integer",
+    ]
+)
+_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.sampled_from(["object", "array", "string", "self.a > 0", "(", ""]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(_KEYS, children, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(schema=st.dictionaries(_KEYS, _JSON, max_size=5), value=_JSON)
+def test_any_schema_and_value_give_problems_never_exceptions(schema: dict[str, Any], value: Any) -> None:
+    from kcheck.analyzers.schema.validate import compile_schema
+
+    crds.structural_problems(schema)
+    version = crds.CrdVersion(objects(CRD)[0], "example.com", "Widget", "v1", "Namespaced", True, schema, ())
+    compile_schema(version.json_schema("1.37"))
+    crds.evaluate(
+        version, {"spec": value, "metadata": {"name": "x"}} if not isinstance(value, dict) else value
+    )
+    crd = objects(CRD)[0]
+    assert crd.spec is not None and crd.spec.versions[0].schema_ is not None
+    crd.spec.versions[0].schema_.open_api_v3_schema = schema
+    list(crds.rule_problems(crd))
