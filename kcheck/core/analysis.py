@@ -33,6 +33,10 @@ class CustomResources(Protocol):
         """The versions ("v1", ...) in which the run's CRD for the kind serves it."""
         ...
 
+    def deprecation(self, api_version: str, kind: str) -> str | None:
+        """The warning the API server returns for a served version its CRD marks deprecated, else None."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysisContext:

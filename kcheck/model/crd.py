@@ -28,6 +28,7 @@ class CustomResourceDefinitionVersion(KubeModel):
     served: bool | None = None
     storage: bool | None = None
     deprecated: bool | None = None
+    deprecation_warning: str | None = None
     schema_: CustomResourceValidation | None = Field(default=None, alias="schema")
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -302,6 +302,25 @@ def known_versions(group: str, kind: str) -> list[str]:
         entry.api_version for entry in CURATED if group_of(entry.api_version) == group and entry.kind == kind
     }
     return sorted(found)
+
+
+def crd_deprecation_warning(
+    group: str, kind: str, version: str, versions: Iterable[tuple[str, bool, bool]]
+) -> str:
+    """The warning the API server returns for a custom resource of a deprecated CRD version that sets no
+    `deprecationWarning` (apiextensions-apiserver's `defaultDeprecationWarning`): it recommends the version
+    Kubernetes prefers most among the served, non-deprecated ones it prefers to this one. `versions` are the
+    CRD's (name, served, deprecated)."""
+    message = f"{group}/{version} {kind} is deprecated"
+    floor = version_priority(version)
+    newer = [
+        name
+        for name, served, deprecated in versions
+        if served and not deprecated and version_priority(name) > floor
+    ]
+    if not newer:
+        return message
+    return f"{message}; use {group}/{max(newer, key=version_priority)} {kind}"
 
 
 @functools.cache

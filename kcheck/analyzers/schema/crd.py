@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kcheck.analyzers.schema.api_versions import crd_deprecation_warning
 from kcheck.core.errors import UsageError
 from kcheck.core.location import ObjectPath, format_path
 from kcheck.model.base import K8sObject
@@ -160,6 +161,19 @@ class CrdCatalog:
 
     def served_versions(self, group: str, kind: str) -> list[str]:
         return [v.version for v in self._kinds.get((group, kind), []) if v.served]
+
+    def deprecation(self, api_version: str, kind: str) -> str | None:
+        found = self.version(api_version, kind)
+        spec = found.crd.spec if found is not None else None
+        if found is None or spec is None:
+            return None
+        entry = next((v for v in spec.versions if v.name == found.version), None)
+        if entry is None or entry.deprecated is not True:
+            return None
+        if entry.deprecation_warning:
+            return entry.deprecation_warning
+        versions = [(v.name, v.served is True, v.deprecated is True) for v in spec.versions if v.name]
+        return crd_deprecation_warning(found.group, found.kind, found.version, versions)
 
     def schema(self, api_version: str, kind: str, kubernetes_version: str | None = None) -> Schema | None:
         version = self.version(api_version, kind)
@@ -661,8 +675,8 @@ def _rule_problems(
         elif program.uses_old_self:
             yield RuleProblem(
                 (*at, "rule"),
-                "is a transition rule (it uses oldSelf): it compares an update with the stored object, which "
-                "a manifest alone does not have",
+                "is a transition rule (it uses oldSelf), which compares an update with the stored object "
+                "that a manifest alone does not have",
                 True,
             )
         elif rule.get("optionalOldSelf") is True:

@@ -11,6 +11,11 @@ a beta version the data saw introduced and that a more stable version of the sam
 in the target; every beta removal in the bundled data has kept to it. Once the removal release is the
 target or earlier, the finding becomes `removed-api-version` (KC504).
 
+A custom resource is deprecated when the CustomResourceDefinition that serves it (in the input, `--crd` or
+the configuration's `crds`) marks its version `deprecated: true`; the message quotes the warning the API
+server returns for it: the CRD's `deprecationWarning`, or by default the version it recommends instead
+(the newest served version that is not deprecated).
+
 ## Why is this bad?
 From the deprecation release on, the API server answers every request for the version with a warning
 (`policy/v1beta1 PodSecurityPolicy is deprecated in v1.21+, unavailable in v1.25+`), and the upgrade to
@@ -82,12 +87,15 @@ def _schedule(verdict: Verdict) -> str:
 def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
     if not obj.api_version or not obj.kind:
         return
+    args = {"api_version": obj.api_version, "kind": obj.kind}
     verdict = lifecycle(obj.api_version, obj.kind, context.kubernetes_version)
     if verdict.status is Status.DEPRECATED:
-        args = {
-            "api_version": obj.api_version,
-            "kind": obj.kind,
-            "schedule": _schedule(verdict),
-            "advice": verdict.advice,
-        }
-        yield Violation(("apiVersion",), args)
+        yield Violation(("apiVersion",), {**args, "schedule": _schedule(verdict), "advice": verdict.advice})
+        return
+    crds = context.custom_resources
+    warning = crds.deprecation(obj.api_version, obj.kind) if crds is not None else None
+    if warning is not None:
+        schedule = "its CustomResourceDefinition marks the version deprecated"
+        yield Violation(
+            ("apiVersion",), {**args, "schedule": schedule, "advice": f'the API server warns "{warning}"'}
+        )

@@ -329,3 +329,64 @@ def test_a_custom_resource_in_a_version_its_crd_does_not_serve_names_the_served_
             "in the CRD",
         )
     ]
+
+
+DEPRECATING_CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1beta2
+      served: true
+      storage: false
+      deprecated: true
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+    - name: v1beta1
+      served: true
+      storage: false
+      deprecated: true
+      deprecationWarning: Widget v1beta1 goes away in release 3.0; use v1
+      schema:
+        openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+"""
+
+
+def test_a_custom_resource_of_a_version_its_crd_deprecates_gets_the_api_servers_warning(
+    tmp_path: Path,
+) -> None:
+    text = (
+        DEPRECATING_CRD
+        + "---\n"
+        + meta("Widget", "a", "example.com/v1beta2")
+        + "---\n"
+        + meta("Widget", "b", "example.com/v1beta1")
+        + "---\n"
+        + meta("Widget", "c", "example.com/v1")
+    )
+    report = lint(tmp_path, {"widgets.yaml": text})
+    assert [(f.rule_id, span(f), f.message) for f in report.active] == [
+        (
+            "KC503",
+            (29, 1, 29, 32),
+            "example.com/v1beta2 Widget is deprecated: its CustomResourceDefinition marks the version "
+            'deprecated; the API server warns "example.com/v1beta2 Widget is deprecated; use example.com/v1 '
+            'Widget"',
+        ),
+        (
+            "KC503",
+            (34, 1, 34, 32),
+            "example.com/v1beta1 Widget is deprecated: its CustomResourceDefinition marks the version "
+            'deprecated; the API server warns "Widget v1beta1 goes away in release 3.0; use v1"',
+        ),
+    ]

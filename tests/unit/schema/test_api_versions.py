@@ -340,3 +340,24 @@ def test_following_the_advice_never_leads_to_a_version_the_target_does_not_serve
                 )
                 assert new > old, f"{api_version} {kind}"
     assert advised > 50
+
+
+@pytest.mark.parametrize(
+    ("versions", "warning"),
+    [
+        # The most preferred of the served, non-deprecated versions Kubernetes prefers to v1beta1.
+        (
+            [("v1beta1", True, True), ("v1", True, False), ("v2", True, False), ("v2beta1", True, False)],
+            "example.com/v1beta1 Widget is deprecated; use example.com/v2 Widget",
+        ),
+        # Not served, deprecated too, or less preferred than v1beta1: nothing to recommend.
+        (
+            [("v1beta1", True, True), ("v1", False, False), ("v2", True, True), ("v1alpha1", True, False)],
+            "example.com/v1beta1 Widget is deprecated",
+        ),
+    ],
+)
+def test_a_deprecated_crd_version_gets_the_api_servers_default_warning(
+    versions: list[tuple[str, bool, bool]], warning: str
+) -> None:
+    assert api_versions.crd_deprecation_warning("example.com", "Widget", "v1beta1", versions) == warning
