@@ -4,7 +4,8 @@ from the input, or from `--crd` files and directories (config key `crds`) — on
 API server does on create:
 
 - each rule runs at its level of the schema, with `self` bound to the value there, once for every value at
-  that level (each list item, each map value); a level whose value is absent is not checked;
+  that level (each list item, each map value); a level whose value is absent is not checked; a missing
+  field takes its schema `default` first, as the API server defaults before it validates;
 - the value is typed by the schema (integers, doubles, `date-time` timestamps, `x-kubernetes-list-type`
   sets and maps) and only declared properties are visible, escaped as CEL requires (`x-prop` is
   `self.x__dash__prop`);
