@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -623,8 +624,21 @@ class RuleProblem:
     unsupported: bool  # kcheck's limit (KC509), not an error in the CRD (KC508)
 
 
-def rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
+# KC508 and KC509 both read a CRD's rule problems; compiling every rule of a CRD twice cost seconds on
+# the corpus. Keyed by object identity (pydantic models are unhashable); an entry goes with its object.
+_RULE_PROBLEMS: dict[int, tuple[RuleProblem, ...]] = {}
+
+
+def rule_problems(crd: CustomResourceDefinition) -> tuple[RuleProblem, ...]:
     """The validation rules of a CRD that Kubernetes refuses, and those kcheck does not evaluate."""
+    problems = _RULE_PROBLEMS.get(id(crd))
+    if problems is None:
+        problems = _RULE_PROBLEMS[id(crd)] = tuple(_find_rule_problems(crd))
+        weakref.finalize(crd, _RULE_PROBLEMS.pop, id(crd), None)
+    return problems
+
+
+def _find_rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
     from kcheck.analyzers.schema import cel
 
     for base, schema in schemas_of(crd):
