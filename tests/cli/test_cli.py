@@ -130,11 +130,7 @@ def test_json_output_matches_its_schema(workdir: Path) -> None:
     result = kcheck("lint", "-f", "json", cwd=workdir)
     document = json.loads(result.stdout)
     jsonschema.Draft202012Validator(json.loads(REPORT_SCHEMA.read_text())).validate(document)
-    [finding] = (
-        [f for f in document["findings"] if f["ruleId"] == "KC101"]
-        if "ruleId" in document["findings"][0]
-        else [f for f in document["findings"] if f["rule"]["id"] == "KC101"]
-    )
+    [finding] = [f for f in document["findings"] if f["ruleId"] == "KC101"]
     assert finding["location"]["path"] == "pod.yaml"
     assert (finding["location"]["line"], finding["location"]["column"]) == (15, 9)
 

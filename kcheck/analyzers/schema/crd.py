@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kcheck.analyzers.schema.api_versions import crd_deprecation_warning
+from kcheck.core.analysis import AnalysisContext
 from kcheck.core.errors import UsageError
+from kcheck.core.findings import RelatedViolation
 from kcheck.core.location import ObjectPath, format_path
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
@@ -456,6 +458,31 @@ class Evaluation:
     # The rule during which the budget ran out, and the path of the value it was checking.
     exhausted: tuple[ObjectPath, CompiledRule] | None = None
     steps: int = 0
+
+
+@dataclass(frozen=True)
+class EvaluatedResource:
+    """A custom resource's rule evaluation, with the CRD version whose rules ran (for related locations)."""
+
+    evaluation: Evaluation
+    version: CrdVersion
+
+    def rule_reference(self, rule: CompiledRule) -> RelatedViolation:
+        return RelatedViolation(
+            self.version.crd, rule.location, f"the rule in CustomResourceDefinition {self.version.crd_name}"
+        )
+
+
+def evaluated_resource(obj: K8sObject, context: AnalysisContext) -> EvaluatedResource | None:
+    """KC507 and KC510 read the same evaluation (computed once per object by the catalog)."""
+    catalog = context.custom_resources
+    if not isinstance(catalog, CrdCatalog):
+        return None
+    evaluation = catalog.evaluate(obj)
+    version = catalog.version(obj.api_version, obj.kind)
+    if evaluation is None or version is None:
+        return None
+    return EvaluatedResource(evaluation, version)
 
 
 def evaluate(version: CrdVersion, value: Any, budget_steps: int = DEFAULT_BUDGET) -> Evaluation:

@@ -90,9 +90,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.crd import DEFAULT_BUDGET, CrdCatalog
+from kcheck.analyzers.schema.crd import DEFAULT_BUDGET, evaluated_resource
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import RelatedViolation, Severity, Violation
+from kcheck.core.findings import Severity, Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.model.base import K8sObject
@@ -116,17 +116,11 @@ RULE = RuleSpec(
 
 
 def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
-    catalog = context.custom_resources
-    if not isinstance(catalog, CrdCatalog):
+    resource = evaluated_resource(obj, context)
+    if resource is None or resource.evaluation.exhausted is None:
         return
-    evaluation = catalog.evaluate(obj)
-    version = catalog.version(obj.api_version, obj.kind)
-    if evaluation is None or version is None or evaluation.exhausted is None:
-        return
-    path, rule = evaluation.exhausted
-    related = RelatedViolation(
-        version.crd, rule.location, f"the rule in CustomResourceDefinition {version.crd_name}"
-    )
+    path, rule = resource.evaluation.exhausted
+    related = resource.rule_reference(rule)
     args = {
         "field": format_path(path) or "(the object)",
         "budget": f"{DEFAULT_BUDGET:,}",

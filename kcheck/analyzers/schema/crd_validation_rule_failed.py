@@ -107,9 +107,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.crd import CrdCatalog
+from kcheck.analyzers.schema.crd import evaluated_resource
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import RelatedViolation, Severity, Violation
+from kcheck.core.findings import Severity, Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.model.base import K8sObject
@@ -133,16 +133,9 @@ RULE = RuleSpec(
 
 
 def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
-    catalog = context.custom_resources
-    if not isinstance(catalog, CrdCatalog):
+    resource = evaluated_resource(obj, context)
+    if resource is None:
         return
-    evaluation = catalog.evaluate(obj)
-    version = catalog.version(obj.api_version, obj.kind)
-    if evaluation is None or version is None:
-        return
-    for failure in evaluation.failures:
-        related = RelatedViolation(
-            version.crd, failure.rule.location, f"the rule in CustomResourceDefinition {version.crd_name}"
-        )
+    for failure in resource.evaluation.failures:
         args = {"field": format_path(failure.path) or "(the object)", "message": failure.message}
-        yield Violation(failure.path, args, (related,))
+        yield Violation(failure.path, args, (resource.rule_reference(failure.rule),))
