@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from kcheck.engine import RunRequest, run
+from kcheck.engine.pipeline import RunRequest, run
 from kcheck.source.discover import discover
 
 REPO = Path(__file__).resolve().parent.parent

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kcheck.config import load_settings
-from kcheck.core.findings import Report, Severity
-from kcheck.engine import RunRequest, run
+from kcheck.core.findings import Report
+from kcheck.core.severity import Severity
+from kcheck.engine.config import load_settings
+from kcheck.engine.pipeline import RunRequest, run
 
 
 def lint_paths(

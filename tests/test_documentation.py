@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.config import load_settings
-from kcheck.registry import ALL_RULES
-from kcheck.selection import select_rules
+from kcheck.engine.config import load_settings
+from kcheck.engine.registry import ALL_RULES
+from kcheck.engine.selection import select_rules
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text()

@@ -11,7 +11,8 @@ from typing import Annotated, TextIO
 import typer
 
 from kcheck.core.errors import KcheckError, UsageError
-from kcheck.core.findings import Report, Severity
+from kcheck.core.findings import Report
+from kcheck.core.severity import Severity
 from kcheck.reporters import FORMATS, ReporterOptions, render
 
 # The pipeline (engine, config, baseline: pydantic models and the rule catalogue) is imported inside the
@@ -120,9 +121,9 @@ def _run(
     kubernetes_version: str | None = None,
     crds: list[str] | None = None,
 ) -> Report:
-    from kcheck.baseline import load_baseline
-    from kcheck.config import load_settings
-    from kcheck.engine import RunRequest, run
+    from kcheck.engine.baseline import load_baseline
+    from kcheck.engine.config import load_settings
+    from kcheck.engine.pipeline import RunRequest, run
 
     cwd = Path.cwd()
     settings, config_path = load_settings(config, cwd)
@@ -232,7 +233,7 @@ def baseline_command(
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    from kcheck.baseline import write_baseline
+    from kcheck.engine.baseline import write_baseline
 
     recorded = list(report.active)
     output.write_text(write_baseline(recorded), encoding="utf-8")

@@ -24,7 +24,7 @@ FormatOption = Annotated[DocFormat, typer.Option("--format", "-f", help="Output 
 @app.command(name="list")
 def list_command(fmt: FormatOption = DocFormat.TEXT) -> None:
     """List every rule: id, name, severity, category, summary."""
-    from kcheck.registry import ALL_RULES  # the whole rule catalogue: only when asked for
+    from kcheck.engine.registry import ALL_RULES  # the whole rule catalogue: only when asked for
 
     typer.echo(list_rules(ALL_RULES, fmt.value), nl=False)
 
@@ -35,7 +35,7 @@ def explain_command(
     fmt: FormatOption = DocFormat.TEXT,
 ) -> None:
     """Show a rule's documentation: what it does, why, examples, options, how to fix and suppress it."""
-    from kcheck.registry import ALL_RULES
+    from kcheck.engine.registry import ALL_RULES
 
     wanted = rule.strip()
     for spec in ALL_RULES:

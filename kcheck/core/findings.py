@@ -4,27 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import Enum
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
 from kcheck.core.location import Location, ObjectPath
-
-if TYPE_CHECKING:
-    from kcheck.core.rules import RuleSpec
-
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more severe; `--fail-on` compares ranks."""
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+from kcheck.core.rules import RuleSpec
+from kcheck.core.severity import Severity
 
 
 @dataclass(frozen=True, slots=True, order=True)

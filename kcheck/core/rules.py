@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from kcheck.core.findings import Severity
+from kcheck.core.severity import Severity
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

@@ -9,8 +9,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kcheck.core import input_ids
 from kcheck.core.findings import RelatedViolation
-from kcheck.core.input_rules import ids
 from kcheck.inventory.selectors import IN, Selector
 from kcheck.model.base import K8sObject
 from kcheck.model.build import ModelProblem
@@ -187,7 +187,7 @@ def _duplicate(second: K8sObject, first: K8sObject) -> ModelProblem:
     location = first.locate(("metadata", "name"))
     where = f"{location.path}:{location.span.line}:{location.span.column}"
     return ModelProblem(
-        ids.DUPLICATE_OBJECT,
+        input_ids.DUPLICATE_OBJECT,
         second,
         ("metadata", "name"),
         {"object": second.ref.display(), "first": where},

@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from kcheck.core import input_ids
 from kcheck.core.findings import Locatable, ObjectRef, RelatedViolation
-from kcheck.core.input_rules import ids
 from kcheck.core.location import Location, ObjectPath, format_path
 from kcheck.model import kinds
 from kcheck.model.admission import ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding
@@ -324,7 +324,7 @@ def _describe(value: object) -> str:
 
 
 def _problem(target: Locatable, path: ObjectPath, problem: str) -> ModelProblem:
-    return ModelProblem(ids.INVALID_OBJECT_SHAPE, target, path, {"problem": problem})
+    return ModelProblem(input_ids.INVALID_OBJECT_SHAPE, target, path, {"problem": problem})
 
 
 def _str_or_none(value: object) -> str | None:

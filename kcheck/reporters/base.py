@@ -7,7 +7,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kcheck.core.findings import Finding, Report, Severity
+from kcheck.core.findings import Finding, Report
+from kcheck.core.severity import Severity
 
 PROJECT_URI = "https://github.com/kcheck/kcheck"
 

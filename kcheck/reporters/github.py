@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kcheck.core.findings import Finding, Report, Severity
+from kcheck.core.findings import Finding, Report
+from kcheck.core.severity import Severity
 from kcheck.reporters.base import (
     Rendered,
     ReporterOptions,

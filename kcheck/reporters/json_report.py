@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Severity, Suppression
+from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Suppression
 from kcheck.core.location import Location, format_path
+from kcheck.core.severity import Severity
 from kcheck.reporters.base import Rendered, ReporterOptions, shown
 
 FORMAT_VERSION = 1

@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from kcheck.core.findings import Finding, Report, Severity, Suppression
+from kcheck.core.findings import Finding, Report, Suppression
 from kcheck.core.location import Location
 from kcheck.core.rules import Category, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.docs import doc_sections, explain
 from kcheck.reporters.base import Rendered, ReporterOptions, by_severity, repository_path
 

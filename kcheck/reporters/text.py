@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from kcheck.core.findings import Finding, Report, Severity
+from kcheck.core.findings import Finding, Report
 from kcheck.core.location import Location
+from kcheck.core.severity import Severity
 from kcheck.reporters.base import Rendered, ReporterOptions, shown, summary_line
 
 _RESET = "\x1b[0m"

@@ -24,7 +24,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
 from ruamel.yaml.tag import Tag
 
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.location import Location, ObjectPath, Span
 from kcheck.source.decode import DecodeError, decode, position_of
 from kcheck.source.values import (
@@ -166,15 +166,15 @@ def _syntax_problem(error: YAMLError, text: str, line_offset: int) -> SourceProb
         line, column = position_of(text, position) if isinstance(position, int) else (1, 1)
         span = Span.point(line + line_offset, column)
         message = str(error).split("\n", 1)[0]
-    return SourceProblem(ids.YAML_SYNTAX_ERROR, span, {"problem": message or "invalid YAML"})
+    return SourceProblem(input_ids.YAML_SYNTAX_ERROR, span, {"problem": message or "invalid YAML"})
 
 
 def _node_problem(error: NodeError, line_offset: int, limits: Limits) -> SourceProblem:
     span = node_span(error.node, line_offset)
     point = Span.point(span.line, span.column)
-    if error.rule_id == ids.EXCESSIVE_NESTING:
+    if error.rule_id == input_ids.EXCESSIVE_NESTING:
         return SourceProblem(error.rule_id, point, {"limit": limits.max_depth})
-    if error.rule_id == ids.EXCESSIVE_ALIASING:
+    if error.rule_id == input_ids.EXCESSIVE_ALIASING:
         return SourceProblem(error.rule_id, point, {"detail": str(error)})
     return SourceProblem(error.rule_id, point, {"problem": str(error)})
 
@@ -244,7 +244,9 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
             point = node_span(root, offset)
             source.problems.append(
                 SourceProblem(
-                    ids.EXCESSIVE_NESTING, Span.point(point.line, point.column), {"limit": limits.max_depth}
+                    input_ids.EXCESSIVE_NESTING,
+                    Span.point(point.line, point.column),
+                    {"limit": limits.max_depth},
                 )
             )
             continue
@@ -261,7 +263,7 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
 def _oversized(path: str, size: int, max_bytes: int) -> SourceFile:
     source = SourceFile(path, "")
     source.problems.append(
-        SourceProblem(ids.OVERSIZED_FILE, Span.point(1, 1), {"size": size, "limit": max_bytes})
+        SourceProblem(input_ids.OVERSIZED_FILE, Span.point(1, 1), {"size": size, "limit": max_bytes})
     )
     return source
 
@@ -293,11 +295,13 @@ def load_bytes(
     decoded = decode(data)
     if isinstance(decoded, DecodeError):
         source = SourceFile(path, "")
-        source.problems.append(SourceProblem(ids.UNDECODABLE_FILE, decoded.span, {"problem": decoded.reason}))
+        source.problems.append(
+            SourceProblem(input_ids.UNDECODABLE_FILE, decoded.span, {"problem": decoded.reason})
+        )
         return source
     source = SourceFile(path, decoded.text, decoded.encoding)
     if decoded.encoding != "utf-8":
         source.problems.append(
-            SourceProblem(ids.NON_UTF8_ENCODING, Span.point(1, 1), {"encoding": decoded.encoding})
+            SourceProblem(input_ids.NON_UTF8_ENCODING, Span.point(1, 1), {"encoding": decoded.encoding})
         )
     return parse(source, limits)

@@ -21,7 +21,7 @@ from typing import Any
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.tag import Tag
 
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.location import Span
 
 # The composer tags implicitly resolved scalars with these instead of running ruamel's resolver
@@ -197,7 +197,7 @@ def node_span(node: Node, line_offset: int) -> Span:
 class NodeError(Exception):
     """A node Kubernetes cannot decode; becomes a KC001 finding at the node."""
 
-    def __init__(self, node: Node, message: str, rule_id: str = ids.YAML_SYNTAX_ERROR) -> None:
+    def __init__(self, node: Node, message: str, rule_id: str = input_ids.YAML_SYNTAX_ERROR) -> None:
         super().__init__(message)
         self.node = node
         self.rule_id = rule_id
@@ -248,10 +248,10 @@ class Builder:
                 raise NodeError(
                     node,
                     "an alias refers to its own anchor: the document is infinite",
-                    ids.EXCESSIVE_ALIASING,
+                    input_ids.EXCESSIVE_ALIASING,
                 )
             if depth > max_depth:
-                raise NodeError(node, "", ids.EXCESSIVE_NESTING)
+                raise NodeError(node, "", input_ids.EXCESSIVE_NESTING)
             total = 1
             if type(node) is not ScalarNode:
                 in_progress.add(key)
@@ -268,12 +268,14 @@ class Builder:
         aliased = expanded - len(sizes)
         if aliased > 100 and expanded > 1000 and aliased / expanded > _alias_ratio_limit(expanded):
             raise NodeError(
-                root, f"aliases expand it to {expanded:,} nodes from {len(sizes):,}", ids.EXCESSIVE_ALIASING
+                root,
+                f"aliases expand it to {expanded:,} nodes from {len(sizes):,}",
+                input_ids.EXCESSIVE_ALIASING,
             )
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if depth > self.limits.max_depth:
-            raise NodeError(node, "", ids.EXCESSIVE_NESTING)
+            raise NodeError(node, "", input_ids.EXCESSIVE_NESTING)
         if isinstance(node, ScalarNode):
             if node.ctag is PLAIN:
                 value = resolve_plain(node.value)
@@ -291,7 +293,7 @@ class Builder:
         if not _same_reading(value, yaml12):
             self.problems.append(
                 ValueProblem(
-                    ids.AMBIGUOUS_YAML_SCALAR,
+                    input_ids.AMBIGUOUS_YAML_SCALAR,
                     node_span(node, self.line_offset),
                     {"text": node.value, "kubernetes": _describe(value), "yaml12": _describe(yaml12)},
                 )
@@ -339,7 +341,7 @@ class Builder:
             if key in first:
                 self.problems.append(
                     ValueProblem(
-                        ids.DUPLICATE_KEY,
+                        input_ids.DUPLICATE_KEY,
                         node_span(key_node, self.line_offset),
                         {"key": key, "first_line": first[key].start_mark.line + 1 + self.line_offset},
                     )

@@ -8,7 +8,7 @@ import pytest
 
 from kcheck.core.rules import FAMILIES, RULE_ID, RULE_NAME, Category, RuleSpec
 from kcheck.docs import doc_examples, doc_sections
-from kcheck.registry import ALL_RULES, INPUT_RULES, OBJECT_RULES
+from kcheck.engine.registry import ALL_RULES, INPUT_RULES, OBJECT_RULES
 from tests.lint_helpers import lint_text
 
 # Rules whose failing example cannot be written as YAML text (bytes, encodings, sizes, depth): their docs

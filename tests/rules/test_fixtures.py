@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.registry import ALL_RULES
+from kcheck.engine.registry import ALL_RULES
 from tests.lint_helpers import lint_paths
 
 FIXTURES = Path(__file__).parent

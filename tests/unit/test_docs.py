@@ -7,8 +7,8 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from kcheck.core.findings import Severity
 from kcheck.core.rules import Category, RuleSpec, RuleStatus
+from kcheck.core.severity import Severity
 from kcheck.docs import doc_examples, doc_sections, explain, list_rules
 
 DOCS = """\

@@ -51,8 +51,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcheck.analyzers.objects.workload import container_args, workload_containers
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 

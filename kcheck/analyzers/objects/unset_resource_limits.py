@@ -52,8 +52,9 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from kcheck.analyzers.objects.workload import RUNNING_ROLES, container_args, workload_containers
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 

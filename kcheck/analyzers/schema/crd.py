@@ -32,17 +32,22 @@ from kcheck.core.analysis import AnalysisContext
 from kcheck.core.errors import UsageError
 from kcheck.core.findings import RelatedViolation
 from kcheck.core.location import ObjectPath, format_path
+from kcheck.kube.regex import compile_re2
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
 
 if TYPE_CHECKING:
-    from kcheck.analyzers.schema.cel import Budget, CompileProblem, Program, Shape
+    from kcheck.cel.program import Budget, CompileProblem, Program
+    from kcheck.cel.values import Shape
 
 Schema = dict[str, Any]
 
-# Steps of the CEL interpreter the rules of one object may take together (see cel.Budget). Kubernetes
-# bounds one custom resource's rules by a cost budget too; this one stops a runaway rule in about a second.
+# Steps of the CEL interpreter the rules of one object may take together (`kcheck.cel.program.Budget`).
+# Kubernetes bounds one custom resource's rules by a cost budget too; this one stops a runaway rule in about
+# a second.
 DEFAULT_BUDGET = 100_000
+# The variables a validation rule sees: the value at its schema level, and the old value in a transition rule.
+RULE_VARIABLES = frozenset({"self", "oldSelf"})
 _VALID_TYPES = frozenset({"array", "boolean", "integer", "number", "object", "string"})
 _LIST_TYPES = frozenset({"atomic", "set", "map"})
 _REASONS = frozenset(
@@ -104,9 +109,9 @@ class CrdVersion:
     def shape(self) -> Shape:
         """The CEL view of the schema (built once)."""
         if self._shape is None:
-            from kcheck.analyzers.schema import cel
+            from kcheck.cel import values as cel_values
 
-            self._shape = cel.shape_of(self.schema or {}, root=True)
+            self._shape = cel_values.shape_of(self.schema or {}, root=True)
         return self._shape
 
     def rules_at(self, shape: Shape, schema_path: ObjectPath) -> list[CompiledRule]:
@@ -404,10 +409,12 @@ class CompiledRule:
 
     @property
     def runnable(self) -> bool:
-        from kcheck.analyzers.schema.cel import Program
+        from kcheck.cel.program import Program
 
         return (
-            isinstance(self.program, Program) and not self.program.uses_old_self and self.type_problem is None
+            isinstance(self.program, Program)
+            and "oldSelf" not in self.program.variables
+            and self.type_problem is None
         )
 
     def describe(self) -> str:
@@ -417,7 +424,7 @@ class CompiledRule:
 
 def compile_rules(shape: Shape, location: ObjectPath) -> Iterator[CompiledRule]:
     """The rules of one schema node, compiled (parsing is cached by text, across CRDs)."""
-    from kcheck.analyzers.schema.cel import Program, compile_expression
+    from kcheck.cel.program import Program, compile_expression
 
     rules = shape.schema.get("x-kubernetes-validations")
     if not isinstance(rules, list):
@@ -426,11 +433,13 @@ def compile_rules(shape: Shape, location: ObjectPath) -> Iterator[CompiledRule]:
         if not isinstance(rule, Mapping) or not isinstance(rule.get("rule"), str):
             continue
         expression = rule.get("messageExpression")
-        compiled_message = compile_expression(expression) if isinstance(expression, str) else None
+        compiled_message = (
+            compile_expression(expression, RULE_VARIABLES) if isinstance(expression, str) else None
+        )
         field_path = rule.get("fieldPath")
         path = parse_field_path(field_path) if isinstance(field_path, str) else ()
         message = rule.get("message")
-        program = compile_expression(rule["rule"])
+        program = compile_expression(rule["rule"], RULE_VARIABLES)
         yield CompiledRule(
             index,
             rule["rule"],
@@ -487,7 +496,7 @@ def evaluated_resource(obj: K8sObject, context: AnalysisContext) -> EvaluatedRes
 
 def evaluate(version: CrdVersion, value: Any, budget_steps: int = DEFAULT_BUDGET) -> Evaluation:
     """Evaluate every runnable rule of `version` on the custom resource `value` (its decoded document)."""
-    from kcheck.analyzers.schema.cel import Budget, BudgetExceededError
+    from kcheck.cel.program import Budget, BudgetExceededError
 
     result = Evaluation()
     if version.schema is None:
@@ -508,23 +517,24 @@ def _evaluate_node(
     budget: Budget,
     result: Evaluation,
 ) -> None:
-    from kcheck.analyzers.schema import cel
+    from kcheck.cel import program as cel_program
+    from kcheck.cel import values as cel_values
 
-    if not cel.matches_kind(value, shape):
+    if not cel_values.matches_kind(value, shape):
         return  # the schema rules report a value of the wrong type; Kubernetes rejects it before CEL runs
     rules = [rule for rule in version.rules_at(shape, schema_path) if rule.runnable]
     if rules:
         mismatches: list[Any] = []
-        self_value = cel.to_cel(value, shape, mismatches)
+        self_value = cel_values.to_cel(value, shape, mismatches)
         for rule in rules:
             try:
                 failure = _run(rule, self_value, value_path, budget, bool(mismatches))
-            except cel.BudgetExceededError:
+            except cel_program.BudgetExceededError:
                 result.exhausted = (value_path, rule)
                 raise
             if failure is not None:
                 result.failures.append(failure)
-    for key, child, sub in cel.iter_children(value, shape):
+    for key, child, sub in cel_values.iter_children(value, shape):
         step: ObjectPath = (
             ("properties", key)
             if shape.kind == "object"
@@ -538,17 +548,15 @@ def _run(
 ) -> Failure | None:
     """The failure of one rule on one value, if it fails. `mistyped`: a value below has the wrong type; an
     error the rule then meets is that type error again (the schema rules report it), not reported twice."""
-    from celpy.evaluation import CELEvalError
-
-    from kcheck.analyzers.schema import cel
+    from kcheck.cel import program as cel_program
 
     program = rule.program
-    assert isinstance(program, cel.Program)  # only runnable rules get here
+    assert isinstance(program, cel_program.Program)  # only runnable rules get here
     verdict = program.evaluate({"self": self_value}, budget)
-    if isinstance(verdict, CELEvalError) and mistyped:
+    if isinstance(verdict, cel_program.EvaluationError) and mistyped:
         return None
-    if isinstance(verdict, CELEvalError):
-        described = cel.describe_error(verdict)
+    if isinstance(verdict, cel_program.EvaluationError):
+        described = cel_program.describe_error(verdict)
         if described == "no such overload":
             text = (
                 "'no such overload': call arguments did not match a supported operator, function or macro "
@@ -566,11 +574,16 @@ def _run(
 
 def _failure_message(rule: CompiledRule, self_value: Any, budget: Budget) -> str:
     if rule.message_expression is not None:
-        from celpy.evaluation import CELEvalError
+        from kcheck.cel.program import EvaluationError
 
         text = rule.message_expression.evaluate({"self": self_value}, budget)
         # An error, a non-string, an empty or blank string or one with a line break falls back to message.
-        if isinstance(text, str) and not isinstance(text, CELEvalError) and text.strip() and "\n" not in text:
+        if (
+            isinstance(text, str)
+            and not isinstance(text, EvaluationError)
+            and text.strip()
+            and "\n" not in text
+        ):
             return str(text)
     if rule.message and rule.message.strip():
         return rule.message.strip()
@@ -666,7 +679,7 @@ def rule_problems(crd: CustomResourceDefinition) -> tuple[RuleProblem, ...]:
 
 
 def _find_rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
-    from kcheck.analyzers.schema import cel
+    from kcheck.cel import values as cel_values
 
     for base, schema in schemas_of(crd):
         for node_path, node in walk(schema):
@@ -675,7 +688,7 @@ def _find_rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
             rules = node.get("x-kubernetes-validations")
             if not isinstance(rules, list):
                 continue
-            shape = cel.shape_of(node, root=node_path == ())
+            shape = cel_values.shape_of(node, root=node_path == ())
             for index, rule in enumerate(rules):
                 at = (*base, *node_path, "x-kubernetes-validations", index)
                 yield from _rule_problems(rule, at, node, shape)
@@ -684,7 +697,7 @@ def _find_rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
 def _rule_problems(
     rule: object, at: ObjectPath, node: Mapping[str, Any], shape: Shape
 ) -> Iterator[RuleProblem]:
-    from kcheck.analyzers.schema import cel
+    from kcheck.cel import program as cel_program
 
     if not isinstance(rule, Mapping) or not isinstance(rule.get("rule"), str) or not rule["rule"].strip():
         yield RuleProblem(at, "rule is not specified", False)
@@ -705,15 +718,15 @@ def _rule_problems(
         problem = "fieldPath must be a valid path" if steps is None else _field_path_problem(steps, node)
         if problem is not None:
             yield RuleProblem((*at, "fieldPath"), problem, False)
-    program = cel.compile_expression(text)
-    if isinstance(program, cel.CompileProblem):
+    program = cel_program.compile_expression(text, RULE_VARIABLES)
+    if isinstance(program, cel_program.CompileProblem):
         prefix = "" if program.unsupported else "compilation failed: "
         yield RuleProblem((*at, "rule"), f"{prefix}{program.message}", program.unsupported)
     else:
         undefined = undefined_field(program, shape)
         if undefined is not None:
             yield RuleProblem((*at, "rule"), f"compilation failed: {undefined}", False)
-        elif program.uses_old_self:
+        elif "oldSelf" in program.variables:
             yield RuleProblem(
                 (*at, "rule"),
                 "is a transition rule (it uses oldSelf), which compares an update with the stored object "
@@ -726,8 +739,8 @@ def _rule_problems(
             )
     expression = rule.get("messageExpression")
     if isinstance(expression, str):
-        compiled = cel.compile_expression(expression)
-        if isinstance(compiled, cel.CompileProblem):
+        compiled = cel_program.compile_expression(expression, RULE_VARIABLES)
+        if isinstance(compiled, cel_program.CompileProblem):
             prefix = "" if compiled.unsupported else "messageExpression compilation failed: "
             yield RuleProblem((*at, "messageExpression"), f"{prefix}{compiled.message}", compiled.unsupported)
 
@@ -776,7 +789,7 @@ def undefined_field(program: Program, shape: Shape) -> str | None:
             if parent.embedded and name in ("apiVersion", "kind"):
                 return None
             if parent.embedded and name == "metadata":
-                from kcheck.analyzers.schema.cel import Shape as ShapeType
+                from kcheck.cel.values import Shape as ShapeType
 
                 return ShapeType(
                     "object",
@@ -980,18 +993,11 @@ def _value_validation(
         _nested(node["not"], False, (*path, "not"), problems)
     pattern = node.get("pattern")
     if isinstance(pattern, str):
-        import re2
-
-        options = re2.Options()
-        options.log_errors = False  # RE2 would print each bad pattern on stderr
-        try:
-            re2.compile(pattern, options)
-        except re2.error as problem:
-            reason = problem.args[0] if problem.args else ""
-            reason = reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+        compiled = compile_re2(pattern)
+        if isinstance(compiled, str):
             problems.append(
                 Problem(
-                    (*path, "pattern"), f"pattern must be a valid regular expression, but isn't: {reason}"
+                    (*path, "pattern"), f"pattern must be a valid regular expression, but isn't: {compiled}"
                 )
             )
 

@@ -109,9 +109,10 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.crd import evaluated_resource
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(

@@ -53,8 +53,9 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.api_versions import Basis, Status, Verdict, lifecycle
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(

@@ -80,9 +80,10 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.crd import schemas_of, structural_problems
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
 

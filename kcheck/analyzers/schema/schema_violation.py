@@ -61,8 +61,9 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.validate import problems_of
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Severity, Violation
+from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(

@@ -91,8 +91,9 @@ from kcheck.analyzers.schema.api_versions import (
     version_priority,
 )
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import RelatedViolation, Severity, Violation
+from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
 

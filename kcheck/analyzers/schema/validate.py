@@ -46,6 +46,7 @@ from kcheck.analyzers.schema import messages, semantics, store
 from kcheck.analyzers.schema.store import DEFINITION_KEY, Schema
 from kcheck.core.analysis import AnalysisContext
 from kcheck.core.location import ObjectPath
+from kcheck.kube.quantity import is_quantity
 from kcheck.model.base import K8sObject, group_of
 
 
@@ -370,7 +371,7 @@ def _quantity_check(trim: bool) -> Check:
             return
         # is_quantity trims, as the JSON decoding does; a pattern has no room for spaces.
         spaced = not trim and isinstance(value, str) and value != value.strip()
-        if not spaced and semantics.is_quantity(value):
+        if not spaced and is_quantity(value):
             return
         problem = _mismatch(path, _QUANTITY_EXPECTED, value)
         unit = _BYTES_SUFFIX.match(value.strip()) if isinstance(value, str) else None

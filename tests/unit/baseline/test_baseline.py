@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.baseline import Baseline, BaselineEntry, apply_baseline, load_baseline, write_baseline
 from kcheck.core.errors import ConfigError
-from kcheck.core.findings import Finding, ObjectRef, Severity, Suppression
+from kcheck.core.findings import Finding, ObjectRef, Suppression
 from kcheck.core.fingerprint import fingerprint, number_duplicates, with_fingerprints
 from kcheck.core.location import Location, ObjectPath, Span
+from kcheck.core.severity import Severity
+from kcheck.engine.baseline import Baseline, BaselineEntry, apply_baseline, load_baseline, write_baseline
 
 APP = ObjectRef("apps/v1", "Deployment", "prod", "app")
 PRIVILEGED: ObjectPath = ("spec", "template", "spec", "containers", 0, "securityContext", "privileged")

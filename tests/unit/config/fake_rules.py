@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import suppression_without_reason, unused_suppression
+from kcheck.analyzers.input import suppression_without_reason, unused_suppression
 from kcheck.core.rules import Category, RuleSpec
+from kcheck.core.severity import Severity
 
 
 class MaxReplicasOptions(BaseModel):

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from kcheck.config import Settings, load_settings
 from kcheck.core.errors import ConfigError
-from kcheck.core.findings import Severity
-from kcheck.selection import resolve_selector, select_rules
+from kcheck.core.severity import Severity
+from kcheck.engine.config import Settings, load_settings
+from kcheck.engine.selection import resolve_selector, select_rules
 from tests.unit.config.fake_rules import RULES, MaxReplicasOptions
 
 DEFAULTS = ["KC003", "KC004", "KC101", "KC102", "KC110", "KC201"]

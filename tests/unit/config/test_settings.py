@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.config import SCHEMA_PATH, Settings, config_json_schema, find_config, load_settings
 from kcheck.core.errors import ConfigError
-from kcheck.core.findings import Severity
+from kcheck.core.severity import Severity
+from kcheck.engine.config import SCHEMA_PATH, Settings, config_json_schema, find_config, load_settings
 
 needs_tomllib = pytest.mark.skipif(sys.version_info < (3, 11), reason="TOML is read with tomllib (3.11+)")
 
@@ -23,7 +23,9 @@ def _load_error(tmp_path: Path, text: str, name: str = ".kcheck.yaml") -> str:
 
 
 def test_schema_file_is_generated_from_the_settings_model() -> None:
-    assert SCHEMA_PATH.read_text(encoding="utf-8") == config_json_schema(), "run `python -m kcheck.config`"
+    assert SCHEMA_PATH.read_text(encoding="utf-8") == config_json_schema(), (
+        "run `python -m kcheck.engine.config`"
+    )
     properties = json.loads(config_json_schema())["properties"]
     assert "per-path-ignores" in properties
     assert properties["fail-on"]["enum"] == ["error", "warning", "info", "never"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Severity, Suppression
+from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Suppression
 from kcheck.core.location import Location, Span
 from kcheck.core.rules import Category, RuleSpec
+from kcheck.core.severity import Severity
 
 DOCS = """\
 ## What it does

@@ -8,7 +8,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from kcheck.core.findings import Report, Severity
+from kcheck.core.findings import Report
+from kcheck.core.severity import Severity
 from kcheck.reporters import ReporterOptions, render
 from tests.unit.reporters.samples import DANGLING_FINDING, LATEST_FINDING, SAMPLE, report_of
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.core.findings import Finding, Report, Severity
+from kcheck.core.findings import Finding, Report
+from kcheck.core.severity import Severity
 from tests.lint_helpers import found, lint_paths
 
 MINE = ["KC503", "KC504", "KC505"]

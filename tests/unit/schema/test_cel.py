@@ -12,14 +12,16 @@ from celpy.evaluation import CELEvalError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kcheck.analyzers.schema import cel
+from kcheck.analyzers.schema.crd import RULE_VARIABLES
+from kcheck.cel import program as cel_program
+from kcheck.cel import values as cel_values
 
 
 def run(expression: str, self_value: Any = None, budget: int = 100_000) -> Any:
-    program = cel.compile_expression(expression)
-    assert isinstance(program, cel.Program), program
+    program = cel_program.compile_expression(expression, RULE_VARIABLES)
+    assert isinstance(program, cel_program.Program), program
     bindings = {} if self_value is None else {"self": self_value}
-    return program.evaluate(bindings, cel.Budget(budget))
+    return program.evaluate(bindings, cel_program.Budget(budget))
 
 
 @pytest.mark.parametrize(
@@ -33,8 +35,8 @@ def run(expression: str, self_value: Any = None, budget: int = 100_000) -> Any:
     ],
 )
 def test_what_kubernetes_refuses_is_a_compile_problem(expression: str, message: str) -> None:
-    problem = cel.compile_expression(expression)
-    assert problem == cel.CompileProblem(message)
+    problem = cel_program.compile_expression(expression, RULE_VARIABLES)
+    assert problem == cel_program.CompileProblem(message)
 
 
 @pytest.mark.parametrize(
@@ -52,38 +54,46 @@ def test_what_kubernetes_refuses_is_a_compile_problem(expression: str, message: 
     ],
 )
 def test_what_kcheck_cannot_evaluate_is_an_unsupported_problem(expression: str, message: str) -> None:
-    assert cel.compile_expression(expression) == cel.CompileProblem(message, unsupported=True)
+    assert cel_program.compile_expression(expression, RULE_VARIABLES) == cel_program.CompileProblem(
+        message, unsupported=True
+    )
 
 
 def test_transition_rules_are_marked() -> None:
-    program = cel.compile_expression("self >= oldSelf")
-    assert isinstance(program, cel.Program) and program.uses_old_self
-    plain = cel.compile_expression("self >= 1")
-    assert isinstance(plain, cel.Program) and not plain.uses_old_self
+    program = cel_program.compile_expression("self >= oldSelf", RULE_VARIABLES)
+    assert isinstance(program, cel_program.Program) and program.variables == {"self", "oldSelf"}
+    plain = cel_program.compile_expression("self >= 1", RULE_VARIABLES)
+    assert isinstance(plain, cel_program.Program) and plain.variables == {"self"}
 
 
 def test_compilation_is_cached_by_text() -> None:
-    assert cel.compile_expression("self.x == 1") is cel.compile_expression("self.x == 1")
+    assert cel_program.compile_expression("self.x == 1", RULE_VARIABLES) is cel_program.compile_expression(
+        "self.x == 1", RULE_VARIABLES
+    )
 
 
 def test_macro_variables_and_type_names_are_declared() -> None:
-    program = cel.compile_expression("self.items.all(i, type(i) == string || i.exists(j, j > 0))")
-    assert isinstance(program, cel.Program)
+    program = cel_program.compile_expression(
+        "self.items.all(i, type(i) == string || i.exists(j, j > 0))", RULE_VARIABLES
+    )
+    assert isinstance(program, cel_program.Program)
 
 
 def test_budget_stops_a_runaway_rule_and_is_shared() -> None:
-    items = cel.generic(list(range(40)))
-    program = cel.compile_expression("self.all(a, self.all(b, self.all(c, a + b + c >= 0)))")
-    assert isinstance(program, cel.Program)
-    budget = cel.Budget(10_000)
-    with pytest.raises(cel.BudgetExceededError):
+    items = cel_values.generic(list(range(40)))
+    program = cel_program.compile_expression(
+        "self.all(a, self.all(b, self.all(c, a + b + c >= 0)))", RULE_VARIABLES
+    )
+    assert isinstance(program, cel_program.Program)
+    budget = cel_program.Budget(10_000)
+    with pytest.raises(cel_program.BudgetExceededError):
         program.evaluate({"self": items}, budget)
     assert budget.used == 10_001
     # A cheap rule spends a few steps of the same budget.
-    shared = cel.Budget(100)
+    shared = cel_program.Budget(100)
     assert run("self.size() == 40", items) is not None
-    cheap = cel.compile_expression("self.size() == 40")
-    assert isinstance(cheap, cel.Program)
+    cheap = cel_program.compile_expression("self.size() == 40", RULE_VARIABLES)
+    assert isinstance(cheap, cel_program.Program)
     cheap.evaluate({"self": items}, shared)
     first = shared.used
     cheap.evaluate({"self": items}, shared)
@@ -103,9 +113,9 @@ def test_budget_stops_a_runaway_rule_and_is_shared() -> None:
 def test_evaluation_errors_are_worded_as_kubernetes_does(
     expression: str, self_value: object, message: str
 ) -> None:
-    result = run(expression, cel.generic(self_value))
+    result = run(expression, cel_values.generic(self_value))
     assert isinstance(result, CELEvalError)
-    assert cel.describe_error(result) == message
+    assert cel_program.describe_error(result) == message
 
 
 @pytest.mark.parametrize(
@@ -125,7 +135,7 @@ def test_evaluation_errors_are_worded_as_kubernetes_does(
     ],
 )
 def test_property_names_are_escaped_as_kubernetes_does(name: str, escaped: str | None) -> None:
-    assert cel.escape(name) == escaped
+    assert cel_values.escape(name) == escaped
 
 
 def _schema() -> dict[str, Any]:
@@ -182,7 +192,7 @@ def _value() -> dict[str, Any]:
 
 
 def test_values_are_typed_by_the_schema() -> None:
-    value = cel.to_cel(_value(), cel.shape_of(_schema(), root=True))
+    value = cel_values.to_cel(_value(), cel_values.shape_of(_schema(), root=True))
     spec = value["spec"]
     assert isinstance(spec["x__dash__prop"], celtypes.IntType) and spec["x__dash__prop"] == 3
     assert isinstance(spec["ratio"], celtypes.DoubleType)
@@ -215,15 +225,15 @@ def test_values_are_typed_by_the_schema() -> None:
     ],
 )
 def test_rules_see_what_kubernetes_gives_them(expression: str, expected: bool) -> None:
-    value = cel.to_cel(_value(), cel.shape_of(_schema(), root=True))
+    value = cel_values.to_cel(_value(), cel_values.shape_of(_schema(), root=True))
     assert run(expression, value) == expected
 
 
 def test_a_value_of_the_wrong_type_is_passed_untyped() -> None:
-    shape = cel.shape_of({"type": "integer"})
-    assert cel.to_cel("three", shape) == "three"
-    assert not cel.matches_kind("three", shape)
-    assert cel.matches_kind(3.0, shape) and not cel.matches_kind(3.5, shape)
+    shape = cel_values.shape_of({"type": "integer"})
+    assert cel_values.to_cel("three", shape) == "three"
+    assert not cel_values.matches_kind("three", shape)
+    assert cel_values.matches_kind(3.0, shape) and not cel_values.matches_kind(3.5, shape)
 
 
 _TOKENS = st.sampled_from(
@@ -300,7 +310,7 @@ _TOKENS = st.sampled_from(
 def test_any_expression_on_any_value_compiles_or_evaluates_without_exceptions(
     tokens: list[str], data: Any
 ) -> None:
-    program = cel.compile_expression(" ".join(tokens))
-    if isinstance(program, cel.Program):
-        with contextlib.suppress(cel.BudgetExceededError):
-            program.evaluate({"self": cel.generic(data)}, cel.Budget(10_000))
+    program = cel_program.compile_expression(" ".join(tokens), RULE_VARIABLES)
+    if isinstance(program, cel_program.Program):
+        with contextlib.suppress(cel_program.BudgetExceededError):
+            program.evaluate({"self": cel_values.generic(data)}, cel_program.Budget(10_000))

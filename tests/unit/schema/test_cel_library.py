@@ -12,17 +12,18 @@ from typing import Any
 import pytest
 from celpy.evaluation import CELEvalError
 
-from kcheck.analyzers.schema import cel
+from kcheck.analyzers.schema.crd import RULE_VARIABLES
+from kcheck.cel import program as cel_program
 
 ERROR = object()
 
 
 def evaluate(expression: str) -> Any:
-    program = cel.compile_expression(expression)
-    assert isinstance(program, cel.Program), program
-    value = program.evaluate({}, cel.Budget(100_000))
+    program = cel_program.compile_expression(expression, RULE_VARIABLES)
+    assert isinstance(program, cel_program.Program), program
+    value = program.evaluate({}, cel_program.Budget(100_000))
     if isinstance(value, CELEvalError):
-        return (ERROR, cel.describe_error(value))
+        return (ERROR, cel_program.describe_error(value))
     return value
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kcheck.analyzers.schema import store
-from kcheck.config import Settings
 from kcheck.core.errors import UsageError
-from kcheck.engine import RunRequest, run
+from kcheck.engine.config import Settings
+from kcheck.engine.pipeline import RunRequest, run
 
 REPO = Path(__file__).resolve().parents[3]
 KCHECK = str(Path(sys.executable).with_name("kcheck"))

@@ -14,6 +14,7 @@ from kcheck.analyzers.schema import semantics, validate
 from kcheck.analyzers.schema.validate import SchemaProblem, compile_schema
 from kcheck.core.findings import Report
 from kcheck.core.location import format_path
+from kcheck.kube import names, quantity
 from tests.lint_helpers import lint_paths, lint_text
 
 
@@ -300,7 +301,7 @@ def test_types_follow_kubernetes_decoding() -> None:
     ],
 )
 def test_quantities_follow_the_resource_quantity_grammar(value: object, valid: bool) -> None:
-    assert semantics.is_quantity(value) is valid
+    assert quantity.is_quantity(value) is valid
 
 
 def test_int_or_string_and_quantity_definitions() -> None:
@@ -399,12 +400,12 @@ def test_generate_name_may_end_with_a_dash_and_cluster_scoped_namespaces_are_not
     ],
 )
 def test_label_keys_are_qualified_names(key: str, errors: list[str]) -> None:
-    assert semantics.qualified_name(key) == errors
+    assert names.qualified_name(key) == errors
 
 
 def test_label_values_and_the_annotation_size_limit() -> None:
-    assert semantics.label_value("") == semantics.label_value("v1.2_3-a") == []
-    assert semantics.label_value("a" * 64) == ["must be no more than 63 characters"]
+    assert names.label_value("") == names.label_value("v1.2_3-a") == []
+    assert names.label_value("a" * 64) == ["must be no more than 63 characters"]
     limit = semantics.ANNOTATIONS_MAX_BYTES
     at_limit = {"k": "x" * (limit - 1)}
     assert list(semantics.annotation_map(("metadata", "annotations"), at_limit)) == []

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from kcheck.config import Settings
-from kcheck.core.findings import Finding, ObjectRef, Severity, Suppression
+from kcheck.core.findings import Finding, ObjectRef, Suppression
 from kcheck.core.location import Location, Span
-from kcheck.selection import select_rules
-from kcheck.suppression import AnnotatedObject, SuppressionCandidate, apply_suppressions
+from kcheck.core.severity import Severity
+from kcheck.engine.config import Settings
+from kcheck.engine.selection import select_rules
+from kcheck.engine.suppression import AnnotatedObject, SuppressionCandidate, apply_suppressions
 from tests.unit.config.fake_rules import RULES
 
 PATH = "deploy/app.yaml"

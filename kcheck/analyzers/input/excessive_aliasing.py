@@ -31,12 +31,12 @@ metadata:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.EXCESSIVE_ALIASING,
+    id=input_ids.EXCESSIVE_ALIASING,
     name="excessive-aliasing",
     summary="A document whose YAML aliases expand without reasonable bound.",
     severity=Severity.ERROR,

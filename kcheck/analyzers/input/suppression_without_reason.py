@@ -44,12 +44,12 @@ spec:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.SUPPRESSION_WITHOUT_REASON,
+    id=input_ids.SUPPRESSION_WITHOUT_REASON,
     name="suppression-without-reason",
     summary="A suppression that does not say why the finding does not apply.",
     severity=Severity.WARNING,

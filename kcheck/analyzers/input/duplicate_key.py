@@ -28,12 +28,12 @@ data:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.DUPLICATE_KEY,
+    id=input_ids.DUPLICATE_KEY,
     name="duplicate-key",
     summary="A key defined twice in the same mapping.",
     severity=Severity.ERROR,

@@ -29,12 +29,12 @@ metadata:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.INVALID_OBJECT_SHAPE,
+    id=input_ids.INVALID_OBJECT_SHAPE,
     name="invalid-object-shape",
     summary="A document that is not a well-formed Kubernetes object, or a field of the wrong type.",
     severity=Severity.ERROR,

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from kcheck.config import Settings
+from kcheck.core import input_ids
 from kcheck.core.errors import ConfigError
 from kcheck.core.findings import Finding, ObjectRef, Suppression
-from kcheck.core.input_rules import ids
 from kcheck.core.location import Location
-from kcheck.selection import EnabledRule, resolve_selector, suggestion, unknown_selector_message
+from kcheck.engine.config import Settings
+from kcheck.engine.selection import EnabledRule, resolve_selector, suggestion, unknown_selector_message
 from kcheck.source.directives import Directive, parse_directives
 from kcheck.source.discover import STDIN_DISPLAY, is_excluded
 
@@ -175,7 +175,7 @@ class _MetaRules:
 
     def unused(self, written: _Written) -> Finding | None:
         """KC003 for the selectors of `written` that suppressed nothing, among the rules that ran."""
-        if ids.UNUSED_SUPPRESSION not in self.specs:
+        if input_ids.UNUSED_SUPPRESSION not in self.specs:
             return None
         unused = []
         for selector, rule_ids in written.rule_ids.items():
@@ -187,12 +187,12 @@ class _MetaRules:
                 unused.append(selector)
         if not unused:
             return None
-        spec = self.specs[ids.UNUSED_SUPPRESSION]
+        spec = self.specs[input_ids.UNUSED_SUPPRESSION]
         message = spec.format_message({"directive": written.label, "rules": ", ".join(unused)})
         return self._finding(spec, written, message)
 
     def without_reason(self, written: _Written) -> Finding | None:
-        spec = self.specs.get(ids.SUPPRESSION_WITHOUT_REASON)
+        spec = self.specs.get(input_ids.SUPPRESSION_WITHOUT_REASON)
         if spec is None or written.reason is not None:
             return None
         return self._finding(spec, written, spec.format_message({"directive": written.label}))
@@ -204,7 +204,7 @@ class _MetaRules:
         )
 
     def malformed(self, location: Location, comment: str, problem: str) -> Finding | None:
-        spec = self.specs.get(ids.UNUSED_SUPPRESSION)
+        spec = self.specs.get(input_ids.UNUSED_SUPPRESSION)
         if spec is None:
             return None
         message = (

@@ -19,12 +19,12 @@ metadata:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.EMPTY_INPUT,
+    id=input_ids.EMPTY_INPUT,
     name="empty-input",
     summary="The input holds no Kubernetes object at all.",
     severity=Severity.ERROR,

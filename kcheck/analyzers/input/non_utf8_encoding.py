@@ -16,12 +16,12 @@ The same manifest saved as UTF-8.
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.NON_UTF8_ENCODING,
+    id=input_ids.NON_UTF8_ENCODING,
     name="non-utf8-encoding",
     summary="A manifest encoded as UTF-16 or UTF-32 instead of UTF-8.",
     severity=Severity.WARNING,

@@ -43,9 +43,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 
 class Options(BaseModel):
@@ -58,7 +58,7 @@ class Options(BaseModel):
 
 
 RULE = RuleSpec(
-    id=ids.DUPLICATE_OBJECT,
+    id=input_ids.DUPLICATE_OBJECT,
     name="duplicate-object",
     summary="The same object (group, kind, namespace, name) defined twice.",
     severity=Severity.ERROR,

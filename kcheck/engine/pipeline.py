@@ -11,32 +11,37 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from kcheck import __version__
+from kcheck.analyzers.input.duplicate_object import Options as DuplicateOptions
 from kcheck.analyzers.schema.crd import CrdCatalog, load_crd_paths
 from kcheck.analyzers.schema.store import check_version
-from kcheck.baseline import Baseline, apply_baseline
-from kcheck.config import Settings
+from kcheck.core import input_ids
 from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import (
-    Finding,
-    Locatable,
-    RelatedLocation,
-    RelatedViolation,
-    Report,
-    Severity,
-    Violation,
-)
+from kcheck.core.findings import Finding, Locatable, RelatedLocation, RelatedViolation, Report, Violation
 from kcheck.core.fingerprint import fingerprint, number_duplicates
-from kcheck.core.input_rules import ids
-from kcheck.core.input_rules.duplicate_object import Options as DuplicateOptions
 from kcheck.core.location import FILE_START, Location, ObjectPath
+from kcheck.core.severity import Severity
+from kcheck.engine.baseline import Baseline, apply_baseline
+from kcheck.engine.config import Settings
+from kcheck.engine.registry import (
+    ALL_RULES,
+    INVENTORY_RULES,
+    OBJECT_RULES,
+    SCHEMA_RULES,
+    ContextRule,
+    ObjectRule,
+)
+from kcheck.engine.selection import EnabledRule, select_rules
+from kcheck.engine.suppression import (
+    ANNOTATION_PREFIX,
+    AnnotatedObject,
+    SuppressionCandidate,
+    apply_suppressions,
+)
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
 from kcheck.model.build import build_objects
-from kcheck.registry import ALL_RULES, INVENTORY_RULES, OBJECT_RULES, SCHEMA_RULES, ContextRule, ObjectRule
-from kcheck.selection import EnabledRule, select_rules
 from kcheck.source.discover import InputFile, discover
 from kcheck.source.loader import SourceFile, SourceProblem, load_path, load_stream
-from kcheck.suppression import ANNOTATION_PREFIX, AnnotatedObject, SuppressionCandidate, apply_suppressions
 
 Progress = Callable[[int, int], None]
 _R = TypeVar("_R", ObjectRule, ContextRule)
@@ -124,7 +129,7 @@ def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
             source = SourceFile(file.display_path, "")
             source.problems.append(
                 SourceProblem(
-                    ids.UNDECODABLE_FILE,
+                    input_ids.UNDECODABLE_FILE,
                     FILE_START,
                     {"problem": f"the file cannot be read ({error.strerror})"},
                 )
@@ -174,11 +179,11 @@ def _check_inventory(inventory: Inventory, collector: _Collector, context: Analy
 
 _UNREADABLE = frozenset(
     {
-        ids.YAML_SYNTAX_ERROR,
-        ids.UNDECODABLE_FILE,
-        ids.OVERSIZED_FILE,
-        ids.EXCESSIVE_ALIASING,
-        ids.EXCESSIVE_NESTING,
+        input_ids.YAML_SYNTAX_ERROR,
+        input_ids.UNDECODABLE_FILE,
+        input_ids.OVERSIZED_FILE,
+        input_ids.EXCESSIVE_ALIASING,
+        input_ids.EXCESSIVE_NESTING,
     }
 )
 
@@ -222,15 +227,15 @@ def _read(files: Sequence[InputFile], request: RunRequest, collector: _Collector
 def _inventory(manifests: Sequence[SourceFile], settings: Settings, collector: _Collector) -> Inventory:
     """Typed objects and their index; shape problems and duplicates become findings."""
     built = build_objects([document for source in manifests for document in source.documents])
-    duplicate_rule = collector.enabled.get(ids.DUPLICATE_OBJECT)
+    duplicate_rule = collector.enabled.get(input_ids.DUPLICATE_OBJECT)
     duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
     scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"
     inventory = Inventory(built.objects, settings.default_namespace, scope)
-    shapes_reported = ids.INVALID_OBJECT_SHAPE in collector.enabled
+    shapes_reported = input_ids.INVALID_OBJECT_SHAPE in collector.enabled
     for shape in (*built.problems, *inventory.problems):
         obj = shape.target if isinstance(shape.target, K8sObject) else None
         location = shape.target.locate(shape.path)
-        if obj is not None and shape.rule_id == ids.INVALID_OBJECT_SHAPE and shapes_reported:
+        if obj is not None and shape.rule_id == input_ids.INVALID_OBJECT_SHAPE and shapes_reported:
             collector.shape_paths[id(obj)].add(shape.path)
         collector.add(shape.rule_id, shape.args, location, obj, shape.path, _related(shape.related))
     return inventory
@@ -239,7 +244,7 @@ def _inventory(manifests: Sequence[SourceFile], settings: Settings, collector: _
 def _report_empty_input(files: Sequence[InputFile], request: RunRequest, collector: _Collector) -> None:
     what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
     first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
-    collector.add(ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
+    collector.add(input_ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
 
 
 def _suppress(collector: _Collector, inventory: Inventory, request: RunRequest) -> list[Finding]:

@@ -16,12 +16,12 @@ The same file saved as UTF-8.
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.UNDECODABLE_FILE,
+    id=input_ids.UNDECODABLE_FILE,
     name="undecodable-file",
     summary="A file that is not valid YAML text (bad encoding, NUL or control bytes).",
     severity=Severity.ERROR,

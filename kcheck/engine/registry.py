@@ -7,6 +7,21 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
+from kcheck.analyzers.input import (
+    ambiguous_yaml_scalar,
+    duplicate_key,
+    duplicate_object,
+    empty_input,
+    excessive_aliasing,
+    excessive_nesting,
+    invalid_object_shape,
+    non_utf8_encoding,
+    oversized_file,
+    suppression_without_reason,
+    undecodable_file,
+    unused_suppression,
+    yaml_syntax_error,
+)
 from kcheck.analyzers.objects import (
     host_ipc,
     host_network,
@@ -31,21 +46,6 @@ from kcheck.analyzers.schema import (
 )
 from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Locatable, Violation
-from kcheck.core.input_rules import (
-    ambiguous_yaml_scalar,
-    duplicate_key,
-    duplicate_object,
-    empty_input,
-    excessive_aliasing,
-    excessive_nesting,
-    invalid_object_shape,
-    non_utf8_encoding,
-    oversized_file,
-    suppression_without_reason,
-    undecodable_file,
-    unused_suppression,
-    yaml_syntax_error,
-)
 from kcheck.core.rules import RuleSpec
 
 INPUT_RULES: tuple[RuleSpec, ...] = tuple(

@@ -1,8 +1,9 @@
 """The Kubernetes CEL libraries, as custom functions for cel-python (`celpy`).
 
-Kubernetes evaluates CRD validation rules in an environment of the CEL standard library plus the extended
-strings library (cel-go `ext.Strings`, version 2), the sets library (`ext.Sets`) and its own libraries
-(k8s.io/apiserver/pkg/cel/library): lists, regex, URLs, quantity, IP and CIDR, named formats. The base
+Kubernetes evaluates CEL (CRD validation rules, admission policies) in an environment of the CEL
+standard library plus the extended strings library (cel-go `ext.Strings`, version 2), the sets library
+(`ext.Sets`) and its own libraries (k8s.io/apiserver/pkg/cel/library): lists, regex, URLs, quantity, IP
+and CIDR, named formats. The base
 environment (k8s.io/apiserver/pkg/cel/environment/base.go) also enables cross-type numeric comparisons
 (`1 < 1.5`) and optional values. This module implements those functions with the behaviour the upstream
 documentation and tests give them; the reference for each is named where it matters.
@@ -13,14 +14,13 @@ A function receives celpy values (`celtypes.StringType`, `IntType`, `ListType`, 
 returns a `CELEvalError` for an error CEL defines (an index out of range, an unparsable quantity); a wrong
 argument type raises `TypeError`, which celpy turns into "no such overload".
 
-Imported only by `kcheck.analyzers.schema.cel`, itself imported only when a CRD rule is evaluated.
+Imported by `kcheck.cel.program` and `kcheck.cel.values`, themselves imported when an expression is compiled.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import functools
 import ipaddress
 import itertools
 import math
@@ -29,9 +29,12 @@ from collections.abc import Callable, Iterable
 from fractions import Fraction
 from typing import Any, ClassVar
 
-import re2
 from celpy import celtypes
 from celpy.evaluation import CELEvalError, base_functions
+
+from kcheck.kube.net import CIDR, parse_cidr, parse_ip
+from kcheck.kube.quantity import INT64_MAX, Quantity
+from kcheck.kube.regex import compile_re2
 
 Function = Callable[..., Any]
 
@@ -89,7 +92,7 @@ def _relation(name: str, compare: Callable[[Any, Any], bool]) -> Function:
     return relation
 
 
-def _equals(left: Any, right: Any) -> bool:
+def equals(left: Any, right: Any) -> bool:
     """CEL's heterogeneous equality (cel-go's runtime): numbers compare by value across int, uint and
     double; values of different types are unequal rather than an error."""
     if _numbers_differ_in_type(left, right):
@@ -108,7 +111,7 @@ def _equal(left: Any, right: Any) -> Any:
         return left
     if isinstance(right, CELEvalError):
         return right
-    return celtypes.BoolType(_equals(left, right))
+    return celtypes.BoolType(equals(left, right))
 
 
 def _not_equal(left: Any, right: Any) -> Any:
@@ -165,7 +168,7 @@ def _extreme(name: str, prefer: int) -> Function:
 def _list_index_of(values: list[Any], item: Any, last: bool) -> Any:
     indexes = range(len(values) - 1, -1, -1) if last else range(len(values))
     for index in indexes:
-        if _equals(values[index], item):
+        if equals(values[index], item):
             return celtypes.IntType(index)
     return celtypes.IntType(-1)
 
@@ -388,21 +391,9 @@ def _type_name(value: object) -> str:
 # --- regex (k8s.io/apiserver/pkg/cel/library/regex.go): RE2 syntax, Go's FindAllString ------------------
 
 
-def _quiet() -> Any:
-    options = re2.Options()
-    options.log_errors = False  # RE2 would print each bad pattern on stderr
-    return options
-
-
-@functools.lru_cache(maxsize=1024)
 def _compiled(pattern: str) -> Any:
-    try:
-        return re2.compile(pattern, _quiet())
-    except re2.error as problem:
-        reason = problem.args[0] if problem.args else ""
-        return error(
-            f"Illegal regex: {reason.decode('utf-8', 'replace') if isinstance(reason, bytes) else reason}"
-        )
+    compiled = compile_re2(pattern)
+    return error(f"Illegal regex: {compiled}") if isinstance(compiled, str) else compiled
 
 
 def _regex(pattern: Any) -> Any:
@@ -452,61 +443,6 @@ def find_all(text: Any, pattern: Any, limit: Any = None) -> Any:
 
 # --- quantity (k8s.io/apiserver/pkg/cel/library/quantity.go; apimachinery resource.Quantity) -------------
 
-# resource.ParseQuantity first matches this (its ErrFormatWrong names it).
-_QUANTITY_SHAPE = re.compile(r"([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)\Z")
-_QUANTITY_NUMBER = re.compile(r"[+-]?(?:[0-9]*)(?:\.[0-9]*)?\Z")
-_BINARY_SUFFIXES = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
-_DECIMAL_SUFFIXES = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
-_EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)\Z")
-_INT64_MAX = 2**63 - 1
-_NANO = Fraction(1, 10**9)
-
-
-class Quantity:
-    """A resource.Quantity: an exact value. Parsing rounds a non-zero value up (away from zero) to a whole
-    number of nano units, and caps binary-SI values at 2^63-1, as ParseQuantity does."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Fraction) -> None:
-        self.value = value
-
-    @classmethod
-    def parse(cls, text: str) -> Quantity | str:
-        """The quantity, or the error text of ParseQuantity."""
-        shape = _QUANTITY_SHAPE.match(text)
-        if not text or shape is None:
-            return (
-                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
-            )
-        number, suffix = shape.group(1), shape.group(2)
-        if not _QUANTITY_NUMBER.match(number) or number.strip("+-.") == "":
-            return "unable to parse quantity's numeric part"
-        binary = suffix in _BINARY_SUFFIXES
-        if binary:
-            factor = Fraction(2 ** _BINARY_SUFFIXES[suffix])
-        elif suffix in _DECIMAL_SUFFIXES:
-            factor = Fraction(10) ** _DECIMAL_SUFFIXES[suffix]
-        elif (exponent := _EXPONENT.match(suffix)) is not None and len(exponent.group(1).lstrip("+-")) <= 4:
-            factor = Fraction(10) ** int(exponent.group(1))
-        else:
-            return "unable to parse quantity's suffix"
-        magnitude = Fraction(number.lstrip("+-") or "0") * factor
-        if magnitude:
-            magnitude = math.ceil(magnitude / _NANO) * _NANO
-        if binary and magnitude > _INT64_MAX:
-            magnitude = Fraction(_INT64_MAX)
-        return cls(-magnitude if number.startswith("-") else magnitude)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Quantity) and self.value == other.value
-
-    def __hash__(self) -> int:
-        return hash(self.value)
-
-    def __repr__(self) -> str:
-        return f"Quantity({self.value})"
-
 
 def _quantity(value: object) -> Quantity:
     if not isinstance(value, Quantity):
@@ -525,7 +461,7 @@ def is_quantity(text: Any) -> Any:
 
 def _quantity_integer(value: Quantity) -> int | None:
     number = value.value
-    if number.denominator != 1 or not -(2**63) <= number.numerator <= _INT64_MAX:
+    if number.denominator != 1 or not -(2**63) <= number.numerator <= INT64_MAX:
         return None
     return number.numerator
 
@@ -828,67 +764,19 @@ class IP:
         return str(self.address)
 
 
-class CIDR:
-    """A prefix as netip.ParsePrefix keeps it: the address as written (host bits included) and a length."""
-
-    __slots__ = ("address", "length")
-
-    def __init__(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address, length: int) -> None:
-        self.address, self.length = address, length
-
-    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
-        return ipaddress.ip_network((self.address, self.length), strict=False)
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, CIDR) and (self.address, self.length) == (other.address, other.length)
-
-    def __hash__(self) -> int:
-        return hash((self.address, self.length))
-
-    def __str__(self) -> str:
-        return f"{self.address}/{self.length}"
-
-
-def _parse_ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | str:
-    """netip.ParseAddr without zones and IPv4-mapped IPv6 addresses (ip.go parseIPAddr)."""
-    if "%" in text:
-        return f"IP address {text!r} with zone value is not allowed"
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return f"IP Address {text!r} parse error during conversion from string"
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return f"IPv4-mapped IPv6 address {text!r} is not allowed"
-    return address
-
-
-def _parse_cidr(text: str) -> CIDR | str:
-    address_text, slash, bits = text.partition("/")
-    if not slash or not bits.isdigit() or (len(bits) > 1 and bits[0] == "0"):
-        return f"network address parse error during conversion from string: {text!r}: bad bits after slash"
-    address = _parse_ip(address_text)
-    if isinstance(address, str):
-        return f"network address parse error during conversion from string: {address}"
-    if int(bits) > address.max_prefixlen:
-        return (
-            f"network address parse error during conversion from string: {text!r}: prefix length out of range"
-        )
-    return CIDR(address, int(bits))
-
-
 def ip(value: Any) -> Any:
     if isinstance(value, CIDR):  # <CIDR>.ip(): the address as written
         return IP(value.address)
-    parsed = _parse_ip(_string(value))
+    parsed = parse_ip(_string(value))
     return error(parsed) if isinstance(parsed, str) else IP(parsed)
 
 
 def is_ip(text: Any) -> Any:
-    return celtypes.BoolType(not isinstance(_parse_ip(_string(text)), str))
+    return celtypes.BoolType(not isinstance(parse_ip(_string(text)), str))
 
 
 def ip_is_canonical(text: Any) -> Any:
-    parsed = _parse_ip(_string(text))
+    parsed = parse_ip(_string(text))
     # The canonical form is netip.Addr.String(): RFC 5952 for IPv6, as Python's `compressed`.
     return error(parsed) if isinstance(parsed, str) else celtypes.BoolType(parsed.compressed == text)
 
@@ -944,12 +832,12 @@ def is_global_unicast(receiver: Any) -> Any:
 
 
 def cidr(text: Any) -> Any:
-    parsed = _parse_cidr(_string(text))
+    parsed = parse_cidr(_string(text))
     return error(parsed) if isinstance(parsed, str) else parsed
 
 
 def is_cidr(text: Any) -> Any:
-    return celtypes.BoolType(isinstance(_parse_cidr(_string(text)), CIDR))
+    return celtypes.BoolType(isinstance(parse_cidr(_string(text)), CIDR))
 
 
 def _cidr(value: object) -> CIDR:
@@ -1002,7 +890,7 @@ class Optional:
         self.value = value
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Optional) and _equals(self.value, other.value)
+        return isinstance(other, Optional) and equals(self.value, other.value)
 
     def __hash__(self) -> int:
         return 0
@@ -1097,21 +985,21 @@ def _uri(text: str) -> list[str]:
 
 def named_formats() -> dict[str, Format]:
     """The formats of format.named() and format.<name>(); the name rules are those the API server uses."""
-    from kcheck.analyzers.schema import semantics
+    from kcheck.kube import names
 
     def prefix(check: Validator) -> Validator:
         # NameIsDNSLabel(s, prefix=true) checks a generateName prefix: the name with a character appended.
         return lambda text: check(text + "a")
 
     return {
-        "dns1123Label": Format("DNS1123Label", semantics.dns1123_label),
-        "dns1123Subdomain": Format("DNS1123Subdomain", semantics.dns1123_subdomain),
-        "dns1035Label": Format("DNS1035Label", semantics.dns1035_label),
-        "qualifiedName": Format("QualifiedName", semantics.qualified_name),
-        "dns1123LabelPrefix": Format("DNS1123LabelPrefix", prefix(semantics.dns1123_label)),
-        "dns1123SubdomainPrefix": Format("DNS1123SubdomainPrefix", prefix(semantics.dns1123_subdomain)),
-        "dns1035LabelPrefix": Format("DNS1035LabelPrefix", prefix(semantics.dns1035_label)),
-        "labelValue": Format("LabelValue", semantics.label_value),
+        "dns1123Label": Format("DNS1123Label", names.dns1123_label),
+        "dns1123Subdomain": Format("DNS1123Subdomain", names.dns1123_subdomain),
+        "dns1035Label": Format("DNS1035Label", names.dns1035_label),
+        "qualifiedName": Format("QualifiedName", names.qualified_name),
+        "dns1123LabelPrefix": Format("DNS1123LabelPrefix", prefix(names.dns1123_label)),
+        "dns1123SubdomainPrefix": Format("DNS1123SubdomainPrefix", prefix(names.dns1123_subdomain)),
+        "dns1035LabelPrefix": Format("DNS1035LabelPrefix", prefix(names.dns1035_label)),
+        "labelValue": Format("LabelValue", names.label_value),
         "uri": Format("URI", _uri),
         "uuid": Format("uuid", _uuid),
         "byte": Format("byte", _byte),
@@ -1145,7 +1033,7 @@ def _format_named(formats: dict[str, Format]) -> Function:
 
 
 def _contains_all(items: Iterable[Any], within: list[Any]) -> bool:
-    return all(any(_equals(item, other) for other in within) for item in items)
+    return all(any(equals(item, other) for other in within) for item in items)
 
 
 def sets_contains(items: Any, subset: Any) -> Any:
@@ -1159,7 +1047,7 @@ def sets_equivalent(left: Any, right: Any) -> Any:
 
 def sets_intersects(left: Any, right: Any) -> Any:
     second = _list(right)
-    return celtypes.BoolType(any(any(_equals(a, b) for b in second) for a in _list(left)))
+    return celtypes.BoolType(any(any(equals(a, b) for b in second) for a in _list(left)))
 
 
 def functions() -> dict[str, Function]:

@@ -3,9 +3,9 @@
 `load_settings` finds it (walking up from the working directory, or `--config`), parses it with kcheck's
 own YAML loader and validates it with `Settings`. Every problem is a `ConfigError` naming the file, the
 key (with line:column in YAML files) and what is wrong. Which rules the selectors name is decided later,
-in `kcheck.selection`, which knows the rules.
+in `kcheck.engine.selection`, which knows the rules.
 
-Regenerate `config.schema.json` after changing `Settings`: `python -m kcheck.config`.
+Regenerate `config.schema.json` after changing `Settings`: `python -m kcheck.engine.config`.
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from kcheck.core import input_ids
 from kcheck.core.errors import ConfigError
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
 from kcheck.core.location import ObjectPath, format_path
+from kcheck.core.severity import Severity
 from kcheck.source.loader import DEFAULT_MAX_FILE_BYTES, load_bytes
 
 # Looked for in each directory from the working directory up to the filesystem root, in this order.
@@ -33,12 +33,12 @@ SCHEMA_PATH = Path(__file__).with_name("config.schema.json")
 # YAML 1.1 scalar, a non-UTF-8 encoding) are findings about manifests, not errors in a config.
 _FATAL_YAML_PROBLEMS = frozenset(
     {
-        ids.YAML_SYNTAX_ERROR,
-        ids.DUPLICATE_KEY,
-        ids.UNDECODABLE_FILE,
-        ids.OVERSIZED_FILE,
-        ids.EXCESSIVE_ALIASING,
-        ids.EXCESSIVE_NESTING,
+        input_ids.YAML_SYNTAX_ERROR,
+        input_ids.DUPLICATE_KEY,
+        input_ids.UNDECODABLE_FILE,
+        input_ids.OVERSIZED_FILE,
+        input_ids.EXCESSIVE_ALIASING,
+        input_ids.EXCESSIVE_NESTING,
     }
 )
 
@@ -216,7 +216,7 @@ def _load_yaml(path: Path, display: str) -> Settings:
     for problem in source.problems:
         if problem.rule_id in _FATAL_YAML_PROBLEMS:
             detail = problem.args.get("problem") or ", ".join(f"{k}={v}" for k, v in problem.args.items())
-            if problem.rule_id == ids.DUPLICATE_KEY:
+            if problem.rule_id == input_ids.DUPLICATE_KEY:
                 detail = f"duplicate key {problem.args['key']!r} (first on line {problem.args['first_line']})"
             raise ConfigError(f"{display}:{problem.span.line}:{problem.span.column}: {detail}")
     if len(source.documents) > 1:
@@ -304,7 +304,7 @@ def load_settings(config: Path | None, cwd: Path) -> tuple[Settings, Path | None
 
 
 def config_json_schema() -> str:
-    """The JSON Schema of the configuration file, as `kcheck/config.schema.json` holds it."""
+    """The JSON Schema of the configuration file, as `kcheck/engine/config.schema.json` holds it."""
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **Settings.model_json_schema(by_alias=True),

@@ -38,12 +38,12 @@ data:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.YAML_SYNTAX_ERROR,
+    id=input_ids.YAML_SYNTAX_ERROR,
     name="yaml-syntax-error",
     summary="YAML that cannot be parsed or that Kubernetes cannot decode.",
     severity=Severity.ERROR,

@@ -15,12 +15,12 @@ A flatter structure.
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.EXCESSIVE_NESTING,
+    id=input_ids.EXCESSIVE_NESTING,
     name="excessive-nesting",
     summary="A document nested deeper than kcheck analyses.",
     severity=Severity.ERROR,

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from kcheck.config import Settings, closest
 from kcheck.core.errors import ConfigError
-from kcheck.core.findings import Severity
 from kcheck.core.location import ObjectPath
+from kcheck.core.severity import Severity
+from kcheck.engine.config import Settings, closest
 
 if TYPE_CHECKING:
     from pydantic import BaseModel

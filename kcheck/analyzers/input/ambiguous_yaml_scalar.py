@@ -32,12 +32,12 @@ data:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.AMBIGUOUS_YAML_SCALAR,
+    id=input_ids.AMBIGUOUS_YAML_SCALAR,
     name="ambiguous-yaml-scalar",
     summary="An unquoted scalar that Kubernetes (YAML 1.1) and YAML 1.2 tools read differently.",
     severity=Severity.WARNING,

@@ -16,12 +16,12 @@ Generate it in CI instead, or exclude the directory, or raise max-file-size.
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.OVERSIZED_FILE,
+    id=input_ids.OVERSIZED_FILE,
     name="oversized-file",
     summary="A file over the size limit, which was not analysed.",
     severity=Severity.ERROR,

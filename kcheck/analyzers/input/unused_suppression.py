@@ -27,12 +27,12 @@ data:
 ```
 """
 
-from kcheck.core.findings import Severity
-from kcheck.core.input_rules import ids
+from kcheck.core import input_ids
 from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
-    id=ids.UNUSED_SUPPRESSION,
+    id=input_ids.UNUSED_SUPPRESSION,
     name="unused-suppression",
     summary="A suppression comment or annotation that suppressed nothing.",
     severity=Severity.WARNING,

@@ -1,0 +1,80 @@
+"""resource.Quantity (k8s.io/apimachinery/pkg/api/resource): the grammar, exact values, canonical comparison.
+
+A quantity is a signed decimal number with an optional suffix: binary SI (Ki..Ei), decimal SI (n, u, m, k,
+M, G, T, P, E) or an integer exponent (e3). Values are kept as exact fractions, so `1Gi` and `1073741824`
+compare equal and arithmetic never rounds; the API server's own rounding to nano-units is applied where it
+matters (`Quantity.parse`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from fractions import Fraction
+
+# resource.Quantity's grammar (apimachinery/pkg/api/resource/quantity.go): a signed decimal number and an
+# optional suffix: binary SI (Ki..Ei), decimal SI (n, u, m, k, M, G, T, P, E) or an integer exponent (e3).
+QUANTITY = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?[0-9]+)?\Z")
+
+
+def is_quantity(value: object) -> bool:
+    """What resource.Quantity unmarshals: a number, or a string in its grammar (spaces trimmed)."""
+    if isinstance(value, str):
+        return QUANTITY.match(value.strip()) is not None
+    return type(value) is int or (type(value) is float and math.isfinite(value))
+
+
+# resource.ParseQuantity first matches this (its ErrFormatWrong names it).
+_QUANTITY_SHAPE = re.compile(r"([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)\Z")
+_QUANTITY_NUMBER = re.compile(r"[+-]?(?:[0-9]*)(?:\.[0-9]*)?\Z")
+_BINARY_SUFFIXES = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}
+_DECIMAL_SUFFIXES = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_EXPONENT = re.compile(r"[eE]([+-]?[0-9]+)\Z")
+INT64_MAX = 2**63 - 1
+_NANO = Fraction(1, 10**9)
+
+
+class Quantity:
+    """A resource.Quantity: an exact value. Parsing rounds a non-zero value up (away from zero) to a whole
+    number of nano units, and caps binary-SI values at 2^63-1, as ParseQuantity does."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Fraction) -> None:
+        self.value = value
+
+    @classmethod
+    def parse(cls, text: str) -> Quantity | str:
+        """The quantity, or the error text of ParseQuantity."""
+        shape = _QUANTITY_SHAPE.match(text)
+        if not text or shape is None:
+            return (
+                "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"
+            )
+        number, suffix = shape.group(1), shape.group(2)
+        if not _QUANTITY_NUMBER.match(number) or number.strip("+-.") == "":
+            return "unable to parse quantity's numeric part"
+        binary = suffix in _BINARY_SUFFIXES
+        if binary:
+            factor = Fraction(2 ** _BINARY_SUFFIXES[suffix])
+        elif suffix in _DECIMAL_SUFFIXES:
+            factor = Fraction(10) ** _DECIMAL_SUFFIXES[suffix]
+        elif (exponent := _EXPONENT.match(suffix)) is not None and len(exponent.group(1).lstrip("+-")) <= 4:
+            factor = Fraction(10) ** int(exponent.group(1))
+        else:
+            return "unable to parse quantity's suffix"
+        magnitude = Fraction(number.lstrip("+-") or "0") * factor
+        if magnitude:
+            magnitude = math.ceil(magnitude / _NANO) * _NANO
+        if binary and magnitude > INT64_MAX:
+            magnitude = Fraction(INT64_MAX)
+        return cls(-magnitude if number.startswith("-") else magnitude)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Quantity) and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __repr__(self) -> str:
+        return f"Quantity({self.value})"
