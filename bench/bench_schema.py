@@ -31,7 +31,6 @@ import kubernetes_validate
 
 from kcheck.analyzers.schema import store, validate
 from kcheck.analyzers.schema.crd import CrdCatalog
-from kcheck.core.analysis import AnalysisContext
 from kcheck.model.base import K8sObject, group_of
 from kcheck.model.build import build_objects
 from kcheck.source.discover import discover
@@ -63,10 +62,10 @@ def kcheck_pass(objects: list[K8sObject], version: str) -> int:
     return problems
 
 
-def custom_pass(objects: list[K8sObject], context: AnalysisContext) -> int:
+def custom_pass(objects: list[K8sObject], version: str, catalog: CrdCatalog) -> int:
     problems = 0
     for obj in objects:
-        check = validate.check_for(obj, context)
+        check = validate.check_for(obj, version, catalog)
         if check is not None:
             problems += len(validate.validate(obj.raw, check, group_of(obj.api_version), obj.kind or ""))
     return problems
@@ -149,11 +148,17 @@ def main() -> None:
 
     # Custom resources against the corpus's own CRDs (kubernetes-validate has no schema for them).
     crds = [obj for obj in every if obj.kind == "CustomResourceDefinition"]
-    context = AnalysisContext(version, CrdCatalog(crds))
+    catalog = CrdCatalog(crds)
     bundled = {id(obj) for obj in objects}
-    custom = [obj for obj in every if id(obj) not in bundled and validate.check_for(obj, context) is not None]
+    custom = [
+        obj
+        for obj in every
+        if id(obj) not in bundled and validate.check_for(obj, version, catalog) is not None
+    ]
     if custom:
-        custom_time = min(cpu_seconds(lambda: custom_pass(custom, context)) for _ in range(args.repeat))
+        custom_time = min(
+            cpu_seconds(lambda: custom_pass(custom, version, catalog)) for _ in range(args.repeat)
+        )
         print(
             f"kcheck, custom resources {len(custom) / custom_time:6,.0f} objects/CPU-s   "
             f"({len(custom)} objects, schemas from {len(crds)} CRDs of the corpus)"

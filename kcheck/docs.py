@@ -113,7 +113,7 @@ def _aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
 
 
 def _status_line(spec: RuleSpec) -> str:
-    kinds = ", ".join(spec.applies_to) if spec.applies_to else "any object"
+    kinds = ", ".join(spec.applies_to_names) if spec.applies_to else "any object"
     parts = [
         f"{spec.status.value.capitalize()}, added in {spec.since}",
         f"severity: {spec.severity.value}",
@@ -213,7 +213,7 @@ def _metadata(spec: RuleSpec) -> dict[str, object]:
         "status": spec.status.value,
         "since": spec.since,
         "defaultEnabled": spec.default_enabled,
-        "appliesTo": list(spec.applies_to),
+        "appliesTo": list(spec.applies_to_names),
         "precision": spec.precision.value,
         "securitySeverity": spec.security_severity,
         "message": spec.message,

@@ -120,6 +120,7 @@ def _run(
     show_progress: bool,
     kubernetes_version: str | None = None,
     crds: list[str] | None = None,
+    jobs: int | None = None,
 ) -> Report:
     from kcheck.engine.baseline import load_baseline
     from kcheck.engine.config import load_settings
@@ -142,6 +143,7 @@ def _run(
         fail_on=None if threshold == "never" else Severity(threshold),
         progress=progress,
         crd_paths=crds or (),
+        jobs=jobs,
     )
     try:
         return run(request)
@@ -183,6 +185,15 @@ def lint_command(
     ] = False,
     kubernetes_version: KubernetesVersionOption = None,
     crds: CrdOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes that read and check files (default: the CPUs for 40 files or more).",
+        ),
+    ] = None,
 ) -> None:
     """Check manifests and report findings.
 
@@ -192,7 +203,9 @@ def lint_command(
         if fail_on not in (None, "error", "warning", "info", "never"):
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
         pairs = _outputs(formats or [], outputs or [])
-        report = _run(paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version, crds)
+        report = _run(
+            paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version, crds, jobs
+        )
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None

@@ -14,6 +14,9 @@ from kcheck.core.severity import Severity
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+# An API group ("" for the core group) and a kind: what a rule applies to, e.g. ("apps", "Deployment").
+GroupKind = tuple[str, str]
+
 RULE_ID = re.compile(r"KC[0-9]{3}\Z")
 RULE_NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*\Z")
 
@@ -65,7 +68,8 @@ class RuleSpec:
     remediation: str
     # Markdown with the sections "What it does", "Why is this bad?", "Example" (bad, "Use instead:", good).
     docs: str
-    applies_to: tuple[str, ...] = ()
+    # The (group, kind) pairs the engine gives the rule; empty: every object.
+    applies_to: tuple[GroupKind, ...] = ()
     options: type[BaseModel] | None = None
     references: tuple[str, ...] = ()
     status: RuleStatus = RuleStatus.STABLE
@@ -82,6 +86,11 @@ class RuleSpec:
     @property
     def message_fields(self) -> frozenset[str]:
         return frozenset(f for _, f, _, _ in string.Formatter().parse(self.message) if f)
+
+    @property
+    def applies_to_names(self) -> tuple[str, ...]:
+        """`applies_to` as `group/Kind` (core-group kinds by their kind alone), for docs and JSON."""
+        return tuple(f"{group}/{kind}" if group else kind for group, kind in self.applies_to)
 
     def format_message(self, args: Mapping[str, object]) -> str:
         return self.message.format_map(args)

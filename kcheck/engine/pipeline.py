@@ -1,35 +1,45 @@
-"""The pipeline, top to bottom: files, documents, objects, inventory, violations, findings, Report."""
+"""The pipeline, top to bottom: files, per-file stage, inventory, whole-input analyses, findings, Report.
+
+`prepare(request)` reads every input through the source layer and builds the inventory: `--crd` files
+first, then the files that may define CRDs, then (with the run's CRDs known) all the others; each file is
+parsed, modelled and checked object by object in the per-file stage (`filestage`, in worker processes with
+`--jobs`), and released. `lint(prepared)` runs the families' whole-input analyses over the inventory, then
+suppressions, fingerprints and the baseline. `run` is both: `kcheck lint`. Commands that need the
+inventory without the rules (`resources`, `netpol`, `rbac`) call `prepare` with no rule selected.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import BinaryIO
 
 from kcheck import __version__
+from kcheck.analyzers.family import Enabled
 from kcheck.analyzers.input.duplicate_object import Options as DuplicateOptions
-from kcheck.analyzers.schema.crd import CrdCatalog, load_crd_paths
 from kcheck.analyzers.schema.store import check_version
 from kcheck.core import input_ids
-from kcheck.core.analysis import AnalysisContext
-from kcheck.core.findings import Finding, Locatable, RelatedLocation, RelatedViolation, Report, Violation
+from kcheck.core.errors import UsageError
+from kcheck.core.findings import Finding, Locatable, Report, Violation
 from kcheck.core.fingerprint import fingerprint, number_duplicates
-from kcheck.core.location import FILE_START, Location, ObjectPath
+from kcheck.core.location import FILE_START, Location
 from kcheck.core.severity import Severity
 from kcheck.engine.baseline import Baseline, apply_baseline
 from kcheck.engine.config import Settings
-from kcheck.engine.registry import (
-    ALL_RULES,
-    INVENTORY_RULES,
-    OBJECT_RULES,
-    SCHEMA_RULES,
-    ContextRule,
-    ObjectRule,
+from kcheck.engine.filestage import (
+    FileOutcome,
+    FileStage,
+    StagePlan,
+    located_related,
+    may_define_crds,
+    peek,
+    stamp,
 )
+from kcheck.engine.jobs import default_jobs, run_stage
+from kcheck.engine.registry import ALL_RULES, FAMILIES
 from kcheck.engine.selection import EnabledRule, select_rules
 from kcheck.engine.suppression import (
     ANNOTATION_PREFIX,
@@ -37,14 +47,15 @@ from kcheck.engine.suppression import (
     SuppressionCandidate,
     apply_suppressions,
 )
+from kcheck.inventory.context import AnalysisContext
+from kcheck.inventory.crds import CrdIndex
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
-from kcheck.model.build import build_objects
+from kcheck.model.crd import CustomResourceDefinition
 from kcheck.source.discover import InputFile, discover
-from kcheck.source.loader import SourceFile, SourceProblem, load_path, load_stream
+from kcheck.source.loader import SourceFile, load_stream
 
 Progress = Callable[[int, int], None]
-_R = TypeVar("_R", ObjectRule, ContextRule)
 
 
 @dataclass(frozen=True)
@@ -61,138 +72,195 @@ class RunRequest:
     # `--crd` files and directories (relative to `cwd`); the config's `crds` are relative to `config_dir`.
     crd_paths: Sequence[str] = ()
     progress: Progress | None = None
+    # Worker processes for the per-file stage; None: `jobs.default_jobs` (the CPUs, for a large input).
+    jobs: int | None = None
 
 
 @dataclass
-class _Collector:
-    """Turns what each layer reports into located, stamped findings of the enabled rules."""
+class Prepared:
+    """The input read and checked file by file: its inventory, and the findings so far."""
 
-    enabled: Mapping[str, EnabledRule]
+    request: RunRequest
+    rules: list[EnabledRule]
+    context: AnalysisContext
+    inventory: Inventory
+    files: int
     candidates: list[SuppressionCandidate] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # path -> text, for suppressions and excerpts
-    # id(object) -> the paths KC002 reported in it; a schema rule says nothing more at those paths.
-    shape_paths: dict[int, set[ObjectPath]] = field(default_factory=lambda: defaultdict(set))
 
-    def add(
-        self,
-        rule_id: str,
-        args: Mapping[str, object],
-        location: Location,
-        obj: K8sObject | None = None,
-        path: ObjectPath | None = None,
-        related: tuple[RelatedLocation, ...] = (),
-        helm_source: str | None = None,
-    ) -> None:
-        rule = self.enabled.get(rule_id)
-        if rule is None:
-            return
-        finding = Finding(
-            rule_id=rule_id,
-            rule_name=rule.spec.name,
-            severity=rule.severity,
-            message=rule.spec.format_message(args),
-            location=location,
-            object=obj.ref if obj is not None else None,
-            object_path=path if obj is not None else None,
-            related=related,
-            helm_source=helm_source if obj is None else obj.helm_source,
-        )
-        annotations = obj.metadata.annotations if obj is not None else {}
-        locate = _annotation_locator(obj) if obj is not None else None
-        self.candidates.append(SuppressionCandidate(finding, annotations, locate))
-
-    def add_violation(self, rule_id: str, target: Locatable, violation: Violation) -> None:
-        obj = target if isinstance(target, K8sObject) else None
-        location = target.locate(violation.path)
-        self.add(rule_id, violation.args, location, obj, violation.path, _related(violation.related))
-
-
-def _related(related: Iterable[RelatedViolation]) -> tuple[RelatedLocation, ...]:
-    return tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in related)
+    @property
+    def enabled(self) -> Mapping[str, EnabledRule]:
+        return {rule.spec.id: rule for rule in self.rules}
 
 
 def _annotation_locator(obj: K8sObject) -> Callable[[str], Location]:
     return lambda key: obj.locate(("metadata", "annotations", key))
 
 
-def _load(files: Sequence[InputFile], request: RunRequest) -> list[SourceFile]:
-    sources = []
-    for done, file in enumerate(files):
-        limit = request.settings.max_file_size
-        try:
-            source = (
-                load_stream(file.display_path, request.stdin, limit)
-                if file.path is None
-                else load_path(file.display_path, file.path, limit)
-            )
-        except OSError as error:  # vanished or unreadable between discovery and reading
-            source = SourceFile(file.display_path, "")
-            source.problems.append(
-                SourceProblem(
-                    input_ids.UNDECODABLE_FILE,
-                    FILE_START,
-                    {"problem": f"the file cannot be read ({error.strerror})"},
-                )
-            )
-        sources.append(source)
+def _candidate(finding: Finding, obj: K8sObject | None) -> SuppressionCandidate:
+    if obj is None:
+        return SuppressionCandidate(finding)
+    return SuppressionCandidate(finding, obj.metadata.annotations, _annotation_locator(obj))
+
+
+def _crd_inputs(request: RunRequest) -> list[InputFile]:
+    """The `--crd` paths (command line, then configuration) as files; a path that does not exist is a usage
+    error: the user named it to be used."""
+    named = [(name, request.cwd) for name in request.crd_paths]
+    named += [(name, request.config_dir or request.cwd) for name in request.settings.crds]
+    files: list[InputFile] = []
+    for name, base in named:
+        path = Path(name).expanduser()
+        if not (path if path.is_absolute() else base / path).exists():
+            raise UsageError(f"--crd {name}: no such file or directory")
+        files += discover([str(path if path.is_absolute() else base / path)], [], request.cwd, None)
+    return files
+
+
+def prepare(request: RunRequest) -> Prepared:
+    # An unsupported --kubernetes-version is a usage error before any file is read; so is a --crd path
+    # that does not exist.
+    version = check_version(request.settings.kubernetes_version)
+    crd_files = _crd_inputs(request)
+    rules = select_rules(request.settings, ALL_RULES, request.select, request.ignore)
+    enabled = {rule.spec.id: rule for rule in rules}
+    files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
+    jobs = request.jobs if request.jobs is not None else default_jobs(len(files))
+    texts: dict[str, str] = {}
+    found: list[tuple[Finding, K8sObject | None]] = []
+    objects: list[K8sObject] = []
+    done = 0
+
+    def progress() -> None:
+        nonlocal done
+        done += 1
         if request.progress is not None:
-            request.progress(done + 1, len(files))
-    return sources
+            request.progress(done, len(files))
+
+    def keep(outcome: FileOutcome, findings: Iterable[tuple[Finding, int | None]]) -> list[K8sObject]:
+        texts[outcome.path] = outcome.text
+        found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
+        objects.extend(outcome.objects)
+        return outcome.objects
+
+    # `--crd` files go through the same source layer (size limit, input rules), but only their CRDs count:
+    # they describe the cluster, they are not linted.
+    input_rules = {rule_id: rule for rule_id, rule in enabled.items() if rule.spec.family == "input"}
+    reference = StagePlan(request.settings, input_rules, AnalysisContext(version))
+    extra_crds: list[K8sObject] = []
+    for outcome in run_stage(reference, crd_files, 1):
+        extra_crds += [o for o in outcome.objects if isinstance(o, CustomResourceDefinition)]
+        found.extend((f, None) for f, _ in outcome.findings)
+        texts.setdefault(outcome.path, outcome.text)
+
+    # The files that may define CRDs first, with the objects that need the CRDs held back; then the rest.
+    limit = request.settings.max_file_size
+    # Standard input can be read only once: it is loaded here, and parsed in this process.
+    stdin = next((load_stream(f.display_path, request.stdin, limit) for f in files if f.path is None), None)
+    first = [f for f in files if may_define_crds(peek(f.path, limit) if f.path else _text_of(stdin))]
+    firsts = {id(f) for f in first}
+    rest = [f for f in files if id(f) not in firsts]
+    waiting = StagePlan(request.settings, enabled, AnalysisContext(version))
+    held: list[FileOutcome] = []
+    by_path: dict[str, list[K8sObject]] = {}
+    for outcome in run_stage(waiting, first, jobs, stdin, progress):
+        by_path[outcome.path] = keep(outcome, outcome.findings)
+        if outcome.deferred:
+            held.append(outcome)
+    # The input's CRDs in file order, then --crd files': the first definition of a kind wins.
+    input_crds = [
+        o for f in first for o in by_path.get(f.display_path, ()) if isinstance(o, CustomResourceDefinition)
+    ]
+    context = AnalysisContext(version, CrdIndex([*input_crds, *extra_crds]))
+    known = StagePlan(request.settings, enabled, context)
+    if held:
+        stage = FileStage(known)
+        for outcome in held:
+            found.extend(
+                (f, None if i is None else outcome.objects[i]) for f, i in stage.check_deferred(outcome)
+            )
+            outcome.deferred.clear()
+    for outcome in run_stage(known, rest, jobs, stdin, progress):
+        by_path[outcome.path] = keep(outcome, outcome.findings)
+    # File order, whatever order the stages ran in.
+    ordered = [o for f in files for o in by_path.get(f.display_path, ())]
+    duplicate = enabled.get(input_ids.DUPLICATE_OBJECT)
+    options = duplicate.options if duplicate is not None else None
+    scope = options.scope if isinstance(options, DuplicateOptions) else "directory"
+    inventory = Inventory(ordered, request.settings.default_namespace, scope, context.crds)
+    prepared = Prepared(request, rules, context, inventory, len(files), texts=texts)
+    prepared.candidates = [_candidate(f, obj) for f, obj in found]
+    for problem in inventory.problems:  # KC007
+        _add(
+            prepared, problem.rule_id, problem.target, Violation(problem.path, problem.args, problem.related)
+        )
+    if not inventory.objects:
+        what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
+        where = files[0].display_path if files else (request.paths[0] if request.paths else ".")
+        finding = stamp(enabled, input_ids.EMPTY_INPUT, {"what": what}, Location(where, FILE_START))
+        if finding is not None:
+            prepared.candidates.append(SuppressionCandidate(finding))
+    return prepared
 
 
-def _enabled(
-    rules: Sequence[_R], collector: _Collector
-) -> Callable[[K8sObject], list[tuple[_R, EnabledRule]]]:
-    """The enabled rules (with their settings) that apply to an object, by its kind."""
-    pairs = [(rule, collector.enabled[rule.spec.id]) for rule in rules if rule.spec.id in collector.enabled]
-    by_kind: dict[str, list[tuple[_R, EnabledRule]]] = defaultdict(list)
-    universal: list[tuple[_R, EnabledRule]] = [pair for pair in pairs if not pair[0].spec.applies_to]
-    for pair in pairs:
-        for kind in pair[0].spec.applies_to:
-            by_kind[kind].append(pair)
-    return lambda obj: [*universal, *by_kind.get(obj.kind or "", ())]
+def _text_of(source: SourceFile | None) -> bytes:
+    return b"" if source is None else source.text.encode("utf-8", "surrogatepass")
 
 
-def _check_objects(objects: Iterable[K8sObject], collector: _Collector, context: AnalysisContext) -> None:
-    object_rules = _enabled(OBJECT_RULES, collector)
-    schema_rules = _enabled(SCHEMA_RULES, collector)
-    for obj in objects:
-        for rule, enabled in object_rules(obj):
-            for violation in rule.check(obj, enabled.options):
-                collector.add_violation(rule.spec.id, obj, violation)
-        # One problem, one finding: where the model layer already reported a value (KC002: a wrong type in a
-        # field kcheck's analyses read), the schema rules stay silent about it.
-        reported = collector.shape_paths.get(id(obj), ())
-        for schema_rule, enabled in schema_rules(obj):
-            for violation in schema_rule.check(obj, context, enabled.options):
-                if violation.path not in reported:
-                    collector.add_violation(schema_rule.spec.id, obj, violation)
+def _add(prepared: Prepared, rule_id: str, target: Locatable, violation: Violation) -> None:
+    obj = target if isinstance(target, K8sObject) else None
+    location = target.locate(violation.path)
+    related = located_related(violation.related)
+    finding = stamp(prepared.enabled, rule_id, violation.args, location, obj, violation.path, related)
+    if finding is not None:
+        prepared.candidates.append(_candidate(finding, obj))
 
 
-def _check_inventory(inventory: Inventory, collector: _Collector, context: AnalysisContext) -> None:
-    for rule in INVENTORY_RULES:
-        enabled = collector.enabled.get(rule.spec.id)
-        if enabled is not None:
-            for target, violation in rule.check(inventory, context, enabled.options):
-                collector.add_violation(rule.spec.id, target, violation)
-
-
-_UNREADABLE = frozenset(
-    {
-        input_ids.YAML_SYNTAX_ERROR,
-        input_ids.UNDECODABLE_FILE,
-        input_ids.OVERSIZED_FILE,
-        input_ids.EXCESSIVE_ALIASING,
-        input_ids.EXCESSIVE_NESTING,
+def lint(prepared: Prepared) -> Report:
+    """The whole-input analyses of every family, then suppressions, fingerprints and the baseline."""
+    request, enabled = prepared.request, prepared.enabled
+    for family in FAMILIES:
+        own: Enabled = {r.id: enabled[r.id].options for r in family.rules if r.id in enabled}
+        if family.check_inventory is not None and own:
+            state = family.prepare(prepared.context, own)
+            for rule_id, target, violation in family.check_inventory(state, prepared.inventory, own):
+                _add(prepared, rule_id, target, violation)
+    findings = _finish(_suppress(prepared), prepared.texts, request.baseline)
+    with_findings = {f.location.path for f in findings} | {
+        r.location.path for f in findings for r in f.related
     }
-)
+    return Report(
+        findings=tuple(findings),
+        rules=tuple(rule.spec for rule in prepared.rules),
+        files=prepared.files,
+        objects=len(prepared.inventory.objects),
+        tool_version=__version__,
+        fail_on=request.fail_on,
+        sources={path: text for path, text in prepared.texts.items() if path in with_findings},
+    )
 
 
-def _is_manifest(source: SourceFile) -> bool:
-    """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
-    reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
-    still reported."""
-    return any(isinstance(document.value, dict) and "kind" in document.value for document in source.documents)
+def run(request: RunRequest) -> Report:
+    return lint(prepare(request))
+
+
+def _suppress(prepared: Prepared) -> list[Finding]:
+    request = prepared.request
+    annotated = [
+        AnnotatedObject(obj.file_path, obj.ref, obj.metadata.annotations, _annotation_locator(obj))
+        for obj in prepared.inventory.objects
+        if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
+    ]
+    return apply_suppressions(
+        prepared.candidates,
+        prepared.texts,
+        request.settings,
+        ALL_RULES,
+        request.config_dir,
+        enabled=prepared.rules,
+        annotated=annotated,
+        cwd=request.cwd,
+    )
 
 
 def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
@@ -208,103 +276,9 @@ def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
     return line_text
 
 
-def _read(files: Sequence[InputFile], request: RunRequest, collector: _Collector) -> list[SourceFile]:
-    """Load every file, report its source problems, and return the manifests among them."""
-    manifests = []
-    for source in _load(files, request):
-        is_manifest = _is_manifest(source)
-        if is_manifest:
-            manifests.append(source)
-        for problem in source.problems:
-            # How Kubernetes would decode the YAML only matters in manifests; a file that could not be read
-            # at all may be a broken manifest, so those problems are always reported.
-            if is_manifest or problem.rule_id in _UNREADABLE:
-                collector.add(problem.rule_id, problem.args, Location(source.path, problem.span))
-        collector.texts[source.path] = source.text
-    return manifests
-
-
-def _inventory(manifests: Sequence[SourceFile], settings: Settings, collector: _Collector) -> Inventory:
-    """Typed objects and their index; shape problems and duplicates become findings."""
-    built = build_objects([document for source in manifests for document in source.documents])
-    duplicate_rule = collector.enabled.get(input_ids.DUPLICATE_OBJECT)
-    duplicate_options = duplicate_rule.options if duplicate_rule is not None else None
-    scope = duplicate_options.scope if isinstance(duplicate_options, DuplicateOptions) else "directory"
-    inventory = Inventory(built.objects, settings.default_namespace, scope)
-    shapes_reported = input_ids.INVALID_OBJECT_SHAPE in collector.enabled
-    for shape in (*built.problems, *inventory.problems):
-        obj = shape.target if isinstance(shape.target, K8sObject) else None
-        location = shape.target.locate(shape.path)
-        if obj is not None and shape.rule_id == input_ids.INVALID_OBJECT_SHAPE and shapes_reported:
-            collector.shape_paths[id(obj)].add(shape.path)
-        collector.add(shape.rule_id, shape.args, location, obj, shape.path, _related(shape.related))
-    return inventory
-
-
-def _report_empty_input(files: Sequence[InputFile], request: RunRequest, collector: _Collector) -> None:
-    what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
-    first = files[0].display_path if files else (request.paths[0] if request.paths else ".")
-    collector.add(input_ids.EMPTY_INPUT, {"what": what}, Location(first, FILE_START))
-
-
-def _suppress(collector: _Collector, inventory: Inventory, request: RunRequest) -> list[Finding]:
-    annotated = [
-        AnnotatedObject(obj.file_path, obj.ref, obj.metadata.annotations, _annotation_locator(obj))
-        for obj in inventory.objects
-        if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
-    ]
-    return apply_suppressions(
-        collector.candidates,
-        collector.texts,
-        request.settings,
-        ALL_RULES,
-        request.config_dir,
-        enabled=list(collector.enabled.values()),
-        annotated=annotated,
-        cwd=request.cwd,
-    )
-
-
 def _finish(findings: list[Finding], texts: Mapping[str, str], baseline: Baseline | None) -> list[Finding]:
     """Fingerprint, sort and number the findings, then mark those the baseline already knows."""
     line_text = _line_reader(texts)
     findings = [dataclasses.replace(f, fingerprint=fingerprint(f, line_text(f.location))) for f in findings]
     findings = number_duplicates(sorted(findings, key=Finding.sort_key))
     return apply_baseline(findings, baseline) if baseline is not None else findings
-
-
-def run(request: RunRequest) -> Report:
-    # An unsupported --kubernetes-version is a usage error before any file is read.
-    context = AnalysisContext(kubernetes_version=check_version(request.settings.kubernetes_version))
-    # So is a --crd path that does not exist or cannot be read.
-    extra_crds = [
-        *load_crd_paths(request.settings.crds, request.cwd, request.config_dir),
-        *load_crd_paths(request.crd_paths, request.cwd),
-    ]
-    rules = select_rules(request.settings, ALL_RULES, request.select, request.ignore)
-    collector = _Collector({rule.spec.id: rule for rule in rules})
-    files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
-    manifests = _read(files, request, collector)
-    inventory = _inventory(manifests, request.settings, collector)
-    if not inventory.objects:
-        _report_empty_input(files, request, collector)
-    # The input's CRDs first: they win over a --crd file's definition of the same kind.
-    crds = inventory.of_kind("apiextensions.k8s.io", "CustomResourceDefinition")
-    catalog = CrdCatalog([*crds, *extra_crds])
-    context = dataclasses.replace(context, custom_resources=catalog)
-    _check_objects(inventory.objects, collector, context)
-    _check_inventory(inventory, collector, context)
-    findings = _finish(_suppress(collector, inventory, request), collector.texts, request.baseline)
-
-    with_findings = {f.location.path for f in findings} | {
-        r.location.path for f in findings for r in f.related
-    }
-    return Report(
-        findings=tuple(findings),
-        rules=tuple(rule.spec for rule in rules),
-        files=len(files),
-        objects=len(inventory.objects),
-        tool_version=__version__,
-        fail_on=request.fail_on,
-        sources={path: text for path, text in collector.texts.items() if path in with_findings},
-    )

@@ -11,10 +11,10 @@ from typing import Literal
 
 from kcheck.core import input_ids
 from kcheck.core.findings import RelatedViolation
+from kcheck.inventory.crds import CrdIndex
 from kcheck.inventory.selectors import IN, Selector
 from kcheck.model.base import K8sObject
 from kcheck.model.build import ModelProblem
-from kcheck.model.crd import CustomResourceDefinition
 from kcheck.model.kinds import is_cluster_scoped_builtin
 from kcheck.model.policy import Namespace
 from kcheck.model.workloads import PodTemplate, pod_template
@@ -48,13 +48,15 @@ class Inventory:
         objects: Sequence[K8sObject],
         default_namespace: str = "default",
         duplicate_scope: DuplicateScope = "directory",
+        crds: CrdIndex | None = None,
     ) -> None:
         self.objects: list[K8sObject] = list(objects)
         self.default_namespace = default_namespace
         self.duplicate_scope = duplicate_scope
         self._first_definition: dict[tuple[str, ObjectKey], K8sObject] = {}
         self.problems: list[ModelProblem] = []
-        self._crd_scopes = _crd_scopes(self.objects)
+        # The input's CRDs decide their kinds' scope, then `--crd` files' (the engine passes both).
+        self.crds = crds if crds is not None else CrdIndex(self.objects)
         self._namespace_of: dict[int, str | None] = {}
         self._order = {id(obj): index for index, obj in enumerate(self.objects)}
         self._by_kind: dict[GroupKind, list[K8sObject]] = defaultdict(list)
@@ -110,7 +112,7 @@ class Inventory:
 
     def is_namespaced(self, group: str, kind: str) -> bool:
         """A CRD of the input decides for its kind, else the built-in scopes; unknown kinds are namespaced."""
-        scope = self._crd_scopes.get((group, kind))
+        scope = self.crds.is_namespaced(group, kind)
         if scope is not None:
             return scope
         return not is_cluster_scoped_builtin(group, kind)
@@ -170,17 +172,6 @@ class Inventory:
             if best is None or len(found) < len(best):
                 best = found
         return self.objects if best is None else best
-
-
-def _crd_scopes(objects: Sequence[K8sObject]) -> dict[GroupKind, bool]:
-    """(group, kind) -> namespaced?, for the kinds the input's CRDs define."""
-    scopes: dict[GroupKind, bool] = {}
-    for obj in objects:
-        if isinstance(obj, CustomResourceDefinition) and obj.spec is not None and obj.spec.names is not None:
-            group, kind = obj.spec.group, obj.spec.names.kind
-            if group and kind and obj.spec.scope in ("Namespaced", "Cluster"):
-                scopes.setdefault((group, kind), obj.spec.scope == "Namespaced")
-    return scopes
 
 
 def _duplicate(second: K8sObject, first: K8sObject) -> ModelProblem:

@@ -8,6 +8,7 @@ its zero value), and unknown fields are kept so nothing a rule may want is lost.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -16,7 +17,7 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from kcheck.core.findings import ObjectRef
-from kcheck.core.location import Location, ObjectPath
+from kcheck.core.location import Location, ObjectPath, Span
 from kcheck.source.loader import Document
 
 T = TypeVar("T")
@@ -100,6 +101,34 @@ class ObjectSource:
     document: Document
     base_path: ObjectPath = ()
 
+    def locate(self, path: ObjectPath) -> Location:
+        return self.document.locate(self.base_path + path)
+
+    @property
+    def file_path(self) -> str:
+        return self.document.file.path
+
+    @property
+    def helm_source(self) -> str | None:
+        return self.document.helm_source
+
+
+@dataclass(frozen=True, slots=True)
+class LocationTable:
+    """Where some paths of an object are, without its document: what a detached object keeps (see
+    `K8sObject.detached`). A path not in the table is located at its nearest ancestor that is."""
+
+    file_path: str
+    helm_source: str | None
+    spans: Mapping[ObjectPath, Span]
+
+    def locate(self, path: ObjectPath) -> Location:
+        for end in range(len(path), 0, -1):
+            span = self.spans.get(path[:end])
+            if span is not None:
+                return Location(self.file_path, span)
+        return Location(self.file_path, self.spans[()])
+
 
 class K8sObject(KubeModel):
     """A Kubernetes object. Satisfies `core.findings.Locatable`: rules point into it by object path."""
@@ -108,17 +137,33 @@ class K8sObject(KubeModel):
     kind: str | None = None
     metadata: ObjectMeta = Field(default_factory=ObjectMeta)
 
-    _source: ObjectSource = PrivateAttr()
+    _source: ObjectSource | LocationTable = PrivateAttr()
     _raw: dict[str, Any] = PrivateAttr()
 
-    def attach(self, source: ObjectSource, raw: dict[str, Any]) -> None:
+    def attach(self, source: ObjectSource | LocationTable, raw: dict[str, Any]) -> None:
         """Record where the object came from (done once, by the model builder)."""
         self._source = source
         self._raw = raw
 
     @property
-    def source(self) -> ObjectSource:
+    def source(self) -> ObjectSource | LocationTable:
         return self._source
+
+    def detached(self, paths: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
+        """A copy that no longer holds its YAML document, so it can outlive its file (and cross to another
+        process): it locates `paths` (and the object itself) as this object does, other paths at their
+        nearest kept ancestor. Without `keep_fields` only apiVersion, kind and metadata remain."""
+        spans = {path: self.locate(path).span for path in ((), *paths)}
+        table = LocationTable(self.file_path, self.helm_source, spans)
+        if keep_fields:
+            copy = self.model_copy()
+            copy.attach(table, self._raw)
+            return copy
+        bare = GenericObject.model_construct(
+            api_version=self.api_version, kind=self.kind, metadata=self.metadata
+        )
+        bare.attach(table, {})
+        return bare
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -126,7 +171,7 @@ class K8sObject(KubeModel):
         return self._raw
 
     def locate(self, path: ObjectPath) -> Location:
-        return self._source.document.locate(self._source.base_path + path)
+        return self._source.locate(path)
 
     @property
     def ref(self) -> ObjectRef:
@@ -134,11 +179,11 @@ class K8sObject(KubeModel):
 
     @property
     def file_path(self) -> str:
-        return self._source.document.file.path
+        return self._source.file_path
 
     @property
     def helm_source(self) -> str | None:
-        return self._source.document.helm_source
+        return self._source.helm_source
 
     @property
     def group(self) -> str:

@@ -1,51 +1,15 @@
-"""Kind names as rules use them (`RuleSpec.applies_to`), and which built-in kinds are cluster-scoped.
+"""The kinds rules apply to (`RuleSpec.applies_to`), as (group, kind), and which built-in kinds are
+cluster-scoped.
 
-`applies_to` names kinds of the built-in API groups. A custom resource that happens to share a kind name
-(a `Deployment` in `example.com`) is built as a `GenericObject`, so rules should reach into objects through
-the typed models (`workloads.pod_template`) rather than trust the kind name alone.
+The engine dispatches an object to a rule by its API group and kind: a custom resource that happens to share
+a kind name (a `Deployment` in `example.com`) never reaches a workload rule. It is also built as a
+`GenericObject`, so rules that reach into objects through the typed models (`workloads.pod_template`) are
+safe twice over.
 """
 
 from __future__ import annotations
 
-POD = "Pod"
-DEPLOYMENT = "Deployment"
-REPLICA_SET = "ReplicaSet"
-STATEFUL_SET = "StatefulSet"
-DAEMON_SET = "DaemonSet"
-JOB = "Job"
-CRON_JOB = "CronJob"
-REPLICATION_CONTROLLER = "ReplicationController"
-
-# Kinds that run pods from a pod template (or are a pod).
-WORKLOADS: tuple[str, ...] = (
-    POD,
-    DEPLOYMENT,
-    REPLICA_SET,
-    STATEFUL_SET,
-    DAEMON_SET,
-    JOB,
-    CRON_JOB,
-    REPLICATION_CONTROLLER,
-)
-# Workloads whose pods are meant to keep running (a readiness probe, a PodDisruptionBudget make sense).
-LONG_RUNNING_WORKLOADS: tuple[str, ...] = (
-    DEPLOYMENT,
-    REPLICA_SET,
-    STATEFUL_SET,
-    DAEMON_SET,
-    REPLICATION_CONTROLLER,
-)
-# Workloads with `spec.replicas`.
-SCALABLE_WORKLOADS: tuple[str, ...] = (DEPLOYMENT, REPLICA_SET, STATEFUL_SET, REPLICATION_CONTROLLER)
-BATCH_WORKLOADS: tuple[str, ...] = (JOB, CRON_JOB)
-
-SERVICES: tuple[str, ...] = ("Service",)
-INGRESSES: tuple[str, ...] = ("Ingress",)
-NETWORK_POLICIES: tuple[str, ...] = ("NetworkPolicy",)
-RBAC: tuple[str, ...] = ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
-RBAC_ROLES: tuple[str, ...] = ("Role", "ClusterRole")
-RBAC_BINDINGS: tuple[str, ...] = ("RoleBinding", "ClusterRoleBinding")
-CONFIG: tuple[str, ...] = ("ConfigMap", "Secret")
+from kcheck.core.rules import GroupKind
 
 # The API groups each modelled kind is served from, old beta groups included where the shape kcheck reads
 # did not change (e.g. `extensions/v1beta1` Deployments still hold a PodSpec at spec.template.spec).
@@ -79,6 +43,55 @@ BUILTIN_GROUPS: dict[str, tuple[str, ...]] = {
     "ValidatingAdmissionPolicy": ("admissionregistration.k8s.io",),
     "ValidatingAdmissionPolicyBinding": ("admissionregistration.k8s.io",),
 }
+
+
+def builtin(*kinds: str) -> tuple[GroupKind, ...]:
+    """Each kind in every built-in group that serves it (`BUILTIN_GROUPS`), as (group, kind)."""
+    return tuple((group, kind) for kind in kinds for group in BUILTIN_GROUPS[kind])
+
+
+POD = "Pod"
+DEPLOYMENT = "Deployment"
+REPLICA_SET = "ReplicaSet"
+STATEFUL_SET = "StatefulSet"
+DAEMON_SET = "DaemonSet"
+JOB = "Job"
+CRON_JOB = "CronJob"
+REPLICATION_CONTROLLER = "ReplicationController"
+
+# Kinds that run pods from a pod template (or are a pod).
+WORKLOADS: tuple[GroupKind, ...] = builtin(
+    POD,
+    DEPLOYMENT,
+    REPLICA_SET,
+    STATEFUL_SET,
+    DAEMON_SET,
+    JOB,
+    CRON_JOB,
+    REPLICATION_CONTROLLER,
+)
+# Workloads whose pods are meant to keep running (a readiness probe, a PodDisruptionBudget make sense).
+LONG_RUNNING_WORKLOADS: tuple[GroupKind, ...] = builtin(
+    DEPLOYMENT,
+    REPLICA_SET,
+    STATEFUL_SET,
+    DAEMON_SET,
+    REPLICATION_CONTROLLER,
+)
+# Workloads with `spec.replicas`.
+SCALABLE_WORKLOADS: tuple[GroupKind, ...] = builtin(
+    DEPLOYMENT, REPLICA_SET, STATEFUL_SET, REPLICATION_CONTROLLER
+)
+BATCH_WORKLOADS: tuple[GroupKind, ...] = builtin(JOB, CRON_JOB)
+CUSTOM_RESOURCE_DEFINITIONS: tuple[GroupKind, ...] = builtin("CustomResourceDefinition")
+
+SERVICES: tuple[GroupKind, ...] = builtin("Service")
+INGRESSES: tuple[GroupKind, ...] = builtin("Ingress")
+NETWORK_POLICIES: tuple[GroupKind, ...] = builtin("NetworkPolicy")
+RBAC: tuple[GroupKind, ...] = builtin("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding")
+RBAC_ROLES: tuple[GroupKind, ...] = builtin("Role", "ClusterRole")
+RBAC_BINDINGS: tuple[GroupKind, ...] = builtin("RoleBinding", "ClusterRoleBinding")
+CONFIG: tuple[GroupKind, ...] = builtin("ConfigMap", "Secret")
 
 # Built-in kinds that are not namespaced, as (group, kind); a namespace set on them is ignored by the API
 # server. Kinds defined by a CRD take the CRD's `spec.scope` instead (see inventory).

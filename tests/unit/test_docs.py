@@ -37,7 +37,7 @@ LATEST = RuleSpec(
     message="container {container!r} uses the tag 'latest'",
     remediation="Pin the image to a version or a digest.",
     docs=DOCS,
-    applies_to=("Pod", "Deployment"),
+    applies_to=(("", "Pod"), ("apps", "Deployment")),
     references=("https://kubernetes.io/docs/concepts/containers/images/",),
 )
 
@@ -61,7 +61,7 @@ def test_markdown_page() -> None:
         "# latest-image-tag (KC102)\n"
         "\n"
         "Stable, added in 0.1.0 · severity: warning · category: reliability · family: objects"
-        " · applies to: Pod, Deployment\n"
+        " · applies to: Pod, apps/Deployment\n"
         "\n"
         "## What it does\n"
         "\n"
@@ -121,7 +121,7 @@ def test_text_page() -> None:
         "========================\n"
         "\n"
         "Stable, added in 0.1.0 · severity: warning · category: reliability · family: objects"
-        " · applies to: Pod, Deployment\n"
+        " · applies to: Pod, apps/Deployment\n"
         "\n"
         "What it does\n"
         "------------\n"
@@ -200,7 +200,7 @@ def test_json_page() -> None:
         "status": "stable",
         "since": "0.1.0",
         "defaultEnabled": True,
-        "appliesTo": ["Pod", "Deployment"],
+        "appliesTo": ["Pod", "apps/Deployment"],
         "precision": "high",
         "securitySeverity": None,
         "message": "container {container!r} uses the tag 'latest'",

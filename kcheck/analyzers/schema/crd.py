@@ -21,15 +21,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import re
-import weakref
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kcheck.analyzers.schema.api_versions import crd_deprecation_warning
-from kcheck.core.analysis import AnalysisContext
-from kcheck.core.errors import UsageError
 from kcheck.core.findings import RelatedViolation
 from kcheck.core.location import ObjectPath, format_path
 from kcheck.kube.regex import compile_re2
@@ -137,7 +133,6 @@ class CrdCatalog:
     def __init__(self, crds: Iterable[K8sObject] = ()) -> None:
         self._versions: dict[tuple[str, str], CrdVersion] = {}
         self._kinds: dict[tuple[str, str], list[CrdVersion]] = {}
-        self._evaluations: dict[int, tuple[K8sObject, Evaluation]] = {}
         for crd in crds:
             if isinstance(crd, CustomResourceDefinition):
                 self.add(crd)
@@ -188,16 +183,9 @@ class CrdCatalog:
         return None if version is None else version.json_schema(kubernetes_version)
 
     def evaluate(self, obj: K8sObject, budget: int = DEFAULT_BUDGET) -> Evaluation | None:
-        """The validation rules' verdict on a custom resource (evaluated once per object and run)."""
+        """The validation rules' verdict on a custom resource (`analysis.ObjectAnalysis` asks once)."""
         version = self.version(obj.api_version, obj.kind)
-        if version is None:
-            return None
-        cached = self._evaluations.get(id(obj))
-        if cached is not None and cached[0] is obj:
-            return cached[1]
-        result = evaluate(version, obj.raw, budget)
-        self._evaluations[id(obj)] = (obj, result)
-        return result
+        return None if version is None else evaluate(version, obj.raw, budget)
 
 
 def _versions_v1beta1(
@@ -250,42 +238,6 @@ def versions_of(crd: CustomResourceDefinition) -> Iterator[CrdVersion]:
             schema,
             ("spec", "versions", index, "schema", "openAPIV3Schema"),
         )
-
-
-def load_crd_paths(
-    paths: Sequence[str], cwd: Path, base: Path | None = None
-) -> list[CustomResourceDefinition]:
-    """The CRDs of `--crd` files and directories (`base`: the config file's directory, for its paths).
-
-    A path that does not exist, or a file kcheck cannot read, is a usage error: the user named it to be
-    used. Documents that are not CRDs are ignored."""
-    from kcheck.model.build import build_objects
-    from kcheck.source.discover import discover
-    from kcheck.source.loader import load_path
-
-    crds: list[CustomResourceDefinition] = []
-    for name in paths:
-        path = Path(name).expanduser()
-        if not path.is_absolute():
-            path = (base or cwd) / path
-        if not path.exists():
-            raise UsageError(f"--crd {name}: no such file or directory")
-        files = discover([str(path)], [], cwd, None)
-        for file in files:
-            if file.path is None:
-                continue
-            try:
-                source = load_path(file.display_path, file.path, 16 * 1024 * 1024)
-            except OSError as error:
-                raise UsageError(f"--crd {file.display_path}: cannot read it ({error.strerror})") from error
-            unreadable = [p for p in source.problems if p.rule_id in ("KC001", "KC009", "KC011")]
-            if unreadable:
-                raise UsageError(
-                    f"--crd {file.display_path}: not readable YAML (line {unreadable[0].span.line})"
-                )
-            built = build_objects(source.documents)
-            crds.extend(obj for obj in built.objects if isinstance(obj, CustomResourceDefinition))
-    return crds
 
 
 # --- JSON Schema for the validator ----------------------------------------------------------------------
@@ -482,11 +434,8 @@ class EvaluatedResource:
         )
 
 
-def evaluated_resource(obj: K8sObject, context: AnalysisContext) -> EvaluatedResource | None:
-    """KC507 and KC510 read the same evaluation (computed once per object by the catalog)."""
-    catalog = context.custom_resources
-    if not isinstance(catalog, CrdCatalog):
-        return None
+def evaluated_resource(obj: K8sObject, catalog: CrdCatalog) -> EvaluatedResource | None:
+    """The validation rules' verdict on a custom resource, with the CRD version whose rules ran."""
     evaluation = catalog.evaluate(obj)
     version = catalog.version(obj.api_version, obj.kind)
     if evaluation is None or version is None:
@@ -639,6 +588,16 @@ def schemas_of(crd: CustomResourceDefinition) -> Iterator[tuple[ObjectPath, Mapp
             yield version.schema_path, version.schema
 
 
+def rule_locations(crd: CustomResourceDefinition) -> Iterator[ObjectPath]:
+    """Where each validation rule of a CRD is (its `rule` key): what custom resources' findings point at."""
+    for base, schema in schemas_of(crd):
+        for node_path, node in walk(schema):
+            rules = node.get("x-kubernetes-validations")
+            if isinstance(rules, list):
+                for index in range(len(rules)):
+                    yield (*base, *node_path, "x-kubernetes-validations", index, "rule")
+
+
 def walk(schema: Mapping[str, Any], path: ObjectPath = ()) -> Iterator[tuple[ObjectPath, Mapping[str, Any]]]:
     """Every schema node below `schema` (itself included) with its path."""
     yield path, schema
@@ -664,21 +623,9 @@ class RuleProblem:
     unsupported: bool  # kcheck's limit (KC509), not an error in the CRD (KC508)
 
 
-# KC508 and KC509 both read a CRD's rule problems; compiling every rule of a CRD twice cost seconds on
-# the corpus. Keyed by object identity (pydantic models are unhashable); an entry goes with its object.
-_RULE_PROBLEMS: dict[int, tuple[RuleProblem, ...]] = {}
-
-
-def rule_problems(crd: CustomResourceDefinition) -> tuple[RuleProblem, ...]:
-    """The validation rules of a CRD that Kubernetes refuses, and those kcheck does not evaluate."""
-    problems = _RULE_PROBLEMS.get(id(crd))
-    if problems is None:
-        problems = _RULE_PROBLEMS[id(crd)] = tuple(_find_rule_problems(crd))
-        weakref.finalize(crd, _RULE_PROBLEMS.pop, id(crd), None)
-    return problems
-
-
-def _find_rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
+def rule_problems(crd: CustomResourceDefinition) -> Iterator[RuleProblem]:
+    """The validation rules of a CRD that Kubernetes refuses, and those kcheck does not evaluate (KC508 and
+    KC509 share one pass: `analysis.ObjectAnalysis.rule_problems`)."""
     from kcheck.cel import values as cel_values
 
     for base, schema in schemas_of(crd):

@@ -90,8 +90,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.crd import DEFAULT_BUDGET, evaluated_resource
-from kcheck.core.analysis import AnalysisContext
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
+from kcheck.analyzers.schema.crd import DEFAULT_BUDGET
 from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
@@ -116,8 +116,8 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
-    resource = evaluated_resource(obj, context)
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
+    resource = analysis.resource
     if resource is None or resource.evaluation.exhausted is None:
         return
     path, rule = resource.evaluation.exhausted

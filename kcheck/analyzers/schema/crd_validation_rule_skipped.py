@@ -75,11 +75,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.crd import rule_problems
-from kcheck.core.analysis import AnalysisContext
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
 
@@ -92,7 +92,7 @@ RULE = RuleSpec(
     message="validation rule not evaluated by kcheck: it {reason}",
     remediation="Nothing to fix; test the rule against a cluster (`kubectl apply --dry-run=server`).",
     docs=__doc__ or "",
-    applies_to=("CustomResourceDefinition",),
+    applies_to=kinds.CUSTOM_RESOURCE_DEFINITIONS,
     precision=Precision.VERY_HIGH,
     references=(
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#transition-rules",
@@ -101,11 +101,9 @@ RULE = RuleSpec(
 )
 
 
-def check(
-    obj: K8sObject, context: AnalysisContext | None = None, options: None = None
-) -> Iterator[Violation]:
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
     if not isinstance(obj, CustomResourceDefinition):
         return
-    for problem in rule_problems(obj):
+    for problem in analysis.rule_problems:
         if problem.unsupported:
             yield Violation(problem.path, {"reason": problem.message})

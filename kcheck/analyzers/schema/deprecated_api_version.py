@@ -51,8 +51,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.analyzers.schema.api_versions import Basis, Status, Verdict, lifecycle
-from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
@@ -85,15 +85,15 @@ def _schedule(verdict: Verdict) -> str:
     return f"Kubernetes {verdict.removed_in} stops serving it"
 
 
-def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
     if not obj.api_version or not obj.kind:
         return
     args = {"api_version": obj.api_version, "kind": obj.kind}
-    verdict = lifecycle(obj.api_version, obj.kind, context.kubernetes_version)
+    verdict = lifecycle(obj.api_version, obj.kind, analysis.run.kubernetes_version)
     if verdict.status is Status.DEPRECATED:
         yield Violation(("apiVersion",), {**args, "schedule": _schedule(verdict), "advice": verdict.advice})
         return
-    crds = context.custom_resources
+    crds = analysis.run.catalog
     warning = crds.deprecation(obj.api_version, obj.kind) if crds is not None else None
     if warning is not None:
         schedule = "its CustomResourceDefinition marks the version deprecated"

@@ -74,11 +74,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.crd import rule_problems
-from kcheck.core.analysis import AnalysisContext
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
 
@@ -93,7 +93,7 @@ RULE = RuleSpec(
     remediation="Fix the CEL expression: declared fields only (escaped as CEL requires), Kubernetes CEL "
     "functions only.",
     docs=__doc__ or "",
-    applies_to=("CustomResourceDefinition",),
+    applies_to=kinds.CUSTOM_RESOURCE_DEFINITIONS,
     precision=Precision.HIGH,
     references=(
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules",
@@ -102,11 +102,9 @@ RULE = RuleSpec(
 )
 
 
-def check(
-    obj: K8sObject, context: AnalysisContext | None = None, options: None = None
-) -> Iterator[Violation]:
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
     if not isinstance(obj, CustomResourceDefinition):
         return
-    for problem in rule_problems(obj):
+    for problem in analysis.rule_problems:
         if not problem.unsupported:
             yield Violation(problem.path, {"problem": problem.message})

@@ -78,12 +78,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.analyzers.schema.crd import schemas_of, structural_problems
-from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
 
@@ -97,7 +98,7 @@ RULE = RuleSpec(
     remediation="Give every node a type, keep types and fields out of allOf/anyOf/oneOf/not, and drop "
     "what CRD schemas forbid.",
     docs=__doc__ or "",
-    applies_to=("CustomResourceDefinition",),
+    applies_to=kinds.CUSTOM_RESOURCE_DEFINITIONS,
     precision=Precision.VERY_HIGH,
     references=(
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#specifying-a-structural-schema",
@@ -108,9 +109,7 @@ RULE = RuleSpec(
 _V1 = "apiextensions.k8s.io/v1"
 
 
-def check(
-    obj: K8sObject, context: AnalysisContext | None = None, options: None = None
-) -> Iterator[Violation]:
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
     # apiextensions.k8s.io/v1beta1 accepted non-structural schemas (and is removed; KC504 says so).
     if not isinstance(obj, CustomResourceDefinition) or obj.api_version != _V1 or obj.spec is None:
         return

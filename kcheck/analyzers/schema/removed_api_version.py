@@ -66,8 +66,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.analyzers.schema.api_versions import Status, lifecycle
-from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
@@ -92,10 +92,10 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
     if not obj.api_version or not obj.kind:
         return
-    target = context.kubernetes_version
+    target = analysis.run.kubernetes_version
     verdict = lifecycle(obj.api_version, obj.kind, target)
     if verdict.status is Status.REMOVED:
         args = {

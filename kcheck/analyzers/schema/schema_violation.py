@@ -59,8 +59,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.schema.validate import problems_of
-from kcheck.core.analysis import AnalysisContext
+from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
@@ -85,7 +84,7 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, context: AnalysisContext, options: None = None) -> Iterator[Violation]:
-    for problem in problems_of(obj, context) or ():
+def check(obj: K8sObject, analysis: ObjectAnalysis, options: None = None) -> Iterator[Violation]:
+    for problem in analysis.problems or ():
         if not problem.unknown_field:
             yield Violation(problem.path, {"problem": problem.message})

@@ -78,6 +78,7 @@ import difflib
 from collections.abc import Iterator
 
 from kcheck.analyzers.schema import store
+from kcheck.analyzers.schema.analysis import SchemaRun
 from kcheck.analyzers.schema.api_versions import (
     Status,
     Verdict,
@@ -90,7 +91,6 @@ from kcheck.analyzers.schema.api_versions import (
     version_of,
     version_priority,
 )
-from kcheck.core.analysis import AnalysisContext
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
@@ -117,9 +117,9 @@ _KIND = ("kind",)
 
 
 def check(
-    inventory: Inventory, context: AnalysisContext, options: None = None
+    run: SchemaRun, inventory: Inventory, options: None = None
 ) -> Iterator[tuple[K8sObject, Violation]]:
-    target = context.kubernetes_version
+    target = run.kubernetes_version
     by_kind: dict[tuple[str, str], list[K8sObject]] = {}
     for obj in inventory.objects:
         # Without both, the object is malformed (KC002), not of an unknown kind.
@@ -128,12 +128,12 @@ def check(
     for (api_version, kind), objects in by_kind.items():
         if store.has_schema(target, api_version, kind):
             continue
-        if context.custom_resources is not None and context.custom_resources.serves(api_version, kind):
+        if run.catalog is not None and run.catalog.serves(api_version, kind):
             continue  # its CustomResourceDefinition's schema applies
         verdict = lifecycle(api_version, kind, target)
         if verdict.status is Status.REMOVED:
             continue  # removed-api-version says more
-        reason, fix = _explain(api_version, kind, context, verdict)
+        reason, fix = _explain(api_version, kind, run, verdict)
         first, *others = objects
         count = f"{len(objects)} object{'s' if len(objects) > 1 else ''}"
         related = tuple(
@@ -143,11 +143,11 @@ def check(
         yield first, Violation(_KIND, args, related)
 
 
-def _explain(api_version: str, kind: str, context: AnalysisContext, verdict: Verdict) -> tuple[str, str]:
+def _explain(api_version: str, kind: str, run: SchemaRun, verdict: Verdict) -> tuple[str, str]:
     """(why there is no schema, what to do)."""
-    target = context.kubernetes_version
+    target = run.kubernetes_version
     group = group_of(api_version)
-    crds = context.custom_resources
+    crds = run.catalog
     if crds is not None and crds.defines(group, kind):
         served = [f"{group}/{version}" for version in crds.served_versions(group, kind)]
         reason = f"the CustomResourceDefinition of {group} {kind} does not serve {version_of(api_version)}"

@@ -40,14 +40,16 @@ import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kcheck.analyzers.schema import messages, semantics, store
 from kcheck.analyzers.schema.store import DEFINITION_KEY, Schema
-from kcheck.core.analysis import AnalysisContext
 from kcheck.core.location import ObjectPath
 from kcheck.kube.quantity import is_quantity
 from kcheck.model.base import K8sObject, group_of
+
+if TYPE_CHECKING:
+    from kcheck.analyzers.schema.crd import CrdCatalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -705,34 +707,25 @@ def validate(raw: dict[str, Any], check: Check, group: str, kind: str) -> Proble
     return out
 
 
-_last: tuple[K8sObject | None, AnalysisContext | None, tuple[SchemaProblem, ...] | None] = (None, None, None)
-
-
-def check_for(obj: K8sObject, context: AnalysisContext) -> Check | None:
+def check_for(obj: K8sObject, kubernetes_version: str, crds: CrdCatalog | None) -> Check | None:
     """The validator of an object's kind: the bundled schema of the target version, else the schema of a
     CustomResourceDefinition of the run (the input's or `--crd`'s); None when neither knows the kind."""
     api_version, kind = obj.api_version or "", obj.kind or ""
-    check = validator(context.kubernetes_version, api_version, kind)
-    if check is None and context.custom_resources is not None:
+    check = validator(kubernetes_version, api_version, kind)
+    if check is None and crds is not None:
         # The catalog returns the same dict for a kind every time: compiled once, found by identity.
-        schema = context.custom_resources.schema(api_version, kind, context.kubernetes_version)
+        schema = crds.schema(api_version, kind, kubernetes_version)
         if isinstance(schema, dict):
             check = _COMPILER.compile(schema)
     return check
 
 
-def problems_of(obj: K8sObject, context: AnalysisContext) -> tuple[SchemaProblem, ...] | None:
-    """The problems of an object against the schema of its kind, or None when there is none.
-
-    KC501 and KC502 both ask for the same object in turn: the last result is kept, so it is computed once.
-    """
-    global _last
-    last_obj, last_context, last_problems = _last
-    if last_obj is obj and last_context is context:
-        return last_problems
-    check = check_for(obj, context)
-    problems = (
-        None if check is None else tuple(validate(obj.raw, check, group_of(obj.api_version), obj.kind or ""))
-    )
-    _last = (obj, context, problems)
-    return problems
+def problems_of(
+    obj: K8sObject, kubernetes_version: str, crds: CrdCatalog | None
+) -> tuple[SchemaProblem, ...] | None:
+    """The problems of an object against the schema of its kind, or None when there is none (KC501 and
+    KC502 share them: `analysis.ObjectAnalysis.problems`)."""
+    check = check_for(obj, kubernetes_version, crds)
+    if check is None:
+        return None
+    return tuple(validate(obj.raw, check, group_of(obj.api_version), obj.kind or ""))

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kcheck.core.location import Span
-from kcheck.model.base import GenericObject
+from kcheck.model.base import GenericObject, ObjectSource
 from kcheck.model.build import BuildResult, build_objects
 from kcheck.model.config import ConfigMap
 from kcheck.model.networking import NetworkPolicy
@@ -175,7 +175,9 @@ items:
   - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {k: 1}}
 """
     result = build(text)
-    assert [(o.ref.display(), o.source.base_path) for o in result.objects] == [
+    sources = [o.source for o in result.objects]
+    assert all(isinstance(source, ObjectSource) for source in sources)
+    assert [(o.ref.display(), getattr(o.source, "base_path", None)) for o in result.objects] == [
         ("ConfigMap a", ("items", 0)),
         ("ConfigMap c", ("items", 3, "items", 0)),
     ]

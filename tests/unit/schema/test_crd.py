@@ -14,10 +14,14 @@ from typer.testing import CliRunner
 
 from kcheck.analyzers.schema import crd as crds
 from kcheck.analyzers.schema import store
+from kcheck.analyzers.schema.analysis import ObjectAnalysis, SchemaRun
 from kcheck.cli.main import app
 from kcheck.core.errors import UsageError
+from kcheck.core.findings import Report
+from kcheck.engine.config import Settings
+from kcheck.engine.pipeline import RunRequest, run
+from kcheck.inventory.context import AnalysisContext
 from kcheck.model.build import build_objects
-from kcheck.model.crd import CustomResourceDefinition
 from kcheck.source.loader import load_bytes
 from tests.lint_helpers import found, lint_paths, lint_text
 
@@ -182,10 +186,20 @@ def test_rules_run_at_every_value_of_their_level() -> None:
     )
 
 
-def test_evaluation_is_done_once_per_object() -> None:
+def test_evaluation_is_done_once_per_object(monkeypatch: pytest.MonkeyPatch) -> None:
+    # KC507 and KC510 read one evaluation: the object's analysis computes it on first use.
     obj = resource("size: 1\n")
-    found_catalog = catalog()
-    assert found_catalog.evaluate(obj) is found_catalog.evaluate(obj)
+    run = SchemaRun(AnalysisContext("1.35"), catalog())
+    calls: list[object] = []
+    evaluate = crds.evaluate
+    def counted(*args: Any) -> crds.Evaluation:
+        calls.append(args)
+        return evaluate(*args)
+
+    monkeypatch.setattr(crds, "evaluate", counted)
+    analysis = ObjectAnalysis(obj, run)
+    assert analysis.resource is analysis.resource is not None
+    assert len(calls) == 1
 
 
 def test_a_value_of_the_wrong_type_is_not_given_to_rules() -> None:
@@ -261,21 +275,54 @@ def test_structural_problems_follow_validate_structural() -> None:
     ) == [("properties.a.additionalProperties", "additionalProperties cannot be set to false")]
 
 
+def _lint_with_crds(paths: list[str], crd_paths: list[str], cwd: Path, **settings: Any) -> Report:
+    request = RunRequest(paths=paths, cwd=cwd, settings=Settings(**settings), crd_paths=crd_paths)
+    return run(request)
+
+
 def test_a_crd_file_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "app.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
     with pytest.raises(UsageError, match=r"--crd missing\.yaml: no such file or directory"):
-        crds.load_crd_paths(["missing.yaml"], tmp_path)
-    (tmp_path / "broken.yaml").write_text("a: [\n")
-    with pytest.raises(UsageError, match="not readable YAML"):
-        crds.load_crd_paths(["broken.yaml"], tmp_path)
+        _lint_with_crds(["app.yaml"], ["missing.yaml"], tmp_path)
 
 
-def test_crd_paths_load_the_crds_of_files_and_directories(tmp_path: Path) -> None:
+def test_crd_files_go_through_the_source_layer_and_only_their_crds_count(tmp_path: Path) -> None:
+    # A broken --crd file is a finding at its location (as any input), not the end of the run; a --crd
+    # file's other objects are not linted (it describes the cluster); an oversized one is KC011.
     (tmp_path / "crds").mkdir()
     (tmp_path / "crds" / "widget.yaml").write_text(
-        CRD + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
+        CRD + "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {bogus: 1}\n"
     )
-    loaded = crds.load_crd_paths(["crds"], tmp_path)
-    assert [type(c) for c in loaded] == [CustomResourceDefinition]
+    (tmp_path / "crds" / "broken.yaml").write_text("a: [\n")
+    (tmp_path / "big.yaml").write_text(CRD + "#" * 2048 + "\n")
+    (tmp_path / "app.yaml").write_text(BAD_WIDGET)
+    report = _lint_with_crds(["app.yaml"], ["crds", "big.yaml"], tmp_path, max_file_size=2048)
+    assert {(f.rule_id, f.location.path) for f in report.active} >= {
+        ("KC001", "crds/broken.yaml"),
+        ("KC011", "big.yaml"),
+        ("KC507", "app.yaml"),
+    }
+    assert not [f for f in report.active if f.location.path == "crds/widget.yaml"]
+
+
+CLUSTER_CRD = CRD.replace("scope: Namespaced", "scope: Cluster")
+
+
+def test_same_named_cluster_scoped_resources_are_duplicates_when_the_crd_comes_from_crd(
+    tmp_path: Path,
+) -> None:
+    # The namespace of a cluster-scoped object is ignored: both are the same Widget `w`, whichever file
+    # (input or --crd) defines the kind's scope.
+    assert CLUSTER_CRD != CRD
+    (tmp_path / "crd.yaml").write_text(CLUSTER_CRD)
+    widgets = (
+        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: %s}\nspec: {size: 1}\n"
+    )
+    (tmp_path / "app.yaml").write_text(widgets % "a" + "---\n" + widgets % "b")
+    report = _lint_with_crds(["app.yaml"], ["crd.yaml"], tmp_path)
+    assert [(f.rule_id, f.location.span.line) for f in report.active if f.rule_id == "KC007"] == [
+        ("KC007", 8)
+    ]
 
 
 BAD_WIDGET = """\

@@ -1,0 +1,91 @@
+"""The schema family (KC5xx): every object against the Kubernetes API of the target version (bundled
+schemas, API lifecycle), custom resources against their CRDs (schemas and CEL validation rules), and the
+CRDs themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+from kcheck.analyzers.family import Dispatch, Enabled, Family, ObjectRule, Result
+from kcheck.analyzers.schema import (
+    crd_validation_cost_exceeded,
+    crd_validation_rule_failed,
+    crd_validation_rule_skipped,
+    deprecated_api_version,
+    invalid_crd_validation_rule,
+    non_structural_crd_schema,
+    removed_api_version,
+    schema_violation,
+    store,
+    unknown_field,
+    unvalidated_kind,
+)
+from kcheck.analyzers.schema.analysis import ObjectAnalysis, SchemaRun
+from kcheck.analyzers.schema.crd import rule_locations
+from kcheck.core.location import ObjectPath
+from kcheck.inventory.context import AnalysisContext
+from kcheck.inventory.inventory import Inventory
+from kcheck.model.base import K8sObject
+from kcheck.model.crd import CustomResourceDefinition
+
+RULES: tuple[ObjectRule, ...] = tuple(
+    ObjectRule(module.RULE, module.check)
+    for module in (
+        schema_violation,
+        unknown_field,
+        deprecated_api_version,
+        removed_api_version,
+        non_structural_crd_schema,
+        crd_validation_rule_failed,
+        invalid_crd_validation_rule,
+        crd_validation_rule_skipped,
+        crd_validation_cost_exceeded,
+    )
+)
+_INVENTORY_MODULES: tuple[ModuleType, ...] = (unvalidated_kind,)
+
+
+@dataclass(frozen=True)
+class _State:
+    run: SchemaRun
+    dispatch: Dispatch
+
+
+def _prepare(context: AnalysisContext, enabled: Enabled) -> _State:
+    return _State(SchemaRun.of(context), Dispatch(RULES, enabled))
+
+
+def _check_objects(state: _State, objects: Sequence[K8sObject], enabled: Enabled) -> Iterator[Result]:
+    for obj in objects:
+        yield from state.dispatch.run(obj, ObjectAnalysis(obj, state.run))
+
+
+def _check_inventory(state: _State, inventory: Inventory, enabled: Enabled) -> Iterator[Result]:
+    for module in _INVENTORY_MODULES:
+        if module.RULE.id in enabled:
+            for target, violation in module.check(state.run, inventory, enabled[module.RULE.id]):
+                yield module.RULE.id, target, violation
+
+
+def _needs_custom_resources(obj: K8sObject, context: AnalysisContext) -> bool:
+    # Only a kind without a bundled schema may be a custom resource (or be explained by a CRD's versions).
+    return not store.has_schema(context.kubernetes_version, obj.api_version or "", obj.kind or "")
+
+
+def _cross_file_paths(obj: K8sObject) -> Iterator[ObjectPath]:
+    # A custom resource's KC507/KC510 finding points at the rule in its CRD, which may be in another file.
+    if isinstance(obj, CustomResourceDefinition):
+        yield from rule_locations(obj)
+
+
+FAMILY = Family(
+    name="schema",
+    rules=(*(rule.spec for rule in RULES), *(module.RULE for module in _INVENTORY_MODULES)),
+    check_objects=_check_objects,
+    check_inventory=_check_inventory,
+    prepare=_prepare,
+    needs_custom_resources=_needs_custom_resources,
+    cross_file_paths=_cross_file_paths,
+)

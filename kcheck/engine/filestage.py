@@ -1,0 +1,256 @@
+"""The per-file stage: one file read, parsed, modelled and checked object by object, then released.
+
+`FileStage.run(file)` returns a `FileOutcome` that holds no YAML node: the file's findings (located and
+stamped), and its objects detached from their document (`K8sObject.detached`) with just the locations the
+whole-input stage needs. It is what a worker process sends back with `--jobs`, so everything in it pickles,
+and it is all the main process keeps of a file besides its text.
+
+While the run's CustomResourceDefinitions are not all known (`context.crds is None`), objects that a family
+can only check against them are held back (`FileOutcome.deferred`), detached with every path located, and
+checked by `FileStage.check_deferred` once they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kcheck.analyzers.family import Enabled, Family
+from kcheck.core import input_ids
+from kcheck.core.findings import Finding, Locatable, RelatedLocation, RelatedViolation, Violation
+from kcheck.core.location import FILE_START, Location, ObjectPath
+from kcheck.engine.config import Settings
+from kcheck.engine.registry import FAMILIES
+from kcheck.engine.selection import EnabledRule
+from kcheck.engine.suppression import ANNOTATION_PREFIX
+from kcheck.inventory.context import AnalysisContext
+from kcheck.model.base import GenericObject, K8sObject
+from kcheck.model.build import build_objects
+from kcheck.source.discover import InputFile
+from kcheck.source.loader import SourceFile, SourceProblem, load_path
+
+# Source problems that mean the file could not be read at all: reported even when the file is not a
+# manifest (it may be a broken one).
+_UNREADABLE = frozenset(
+    {
+        input_ids.YAML_SYNTAX_ERROR,
+        input_ids.UNDECODABLE_FILE,
+        input_ids.OVERSIZED_FILE,
+        input_ids.EXCESSIVE_ALIASING,
+        input_ids.EXCESSIVE_NESTING,
+    }
+)
+# Where the whole-input stage looks into every object: KC007 at the name, KC505 at the kind.
+_INVENTORY_PATHS: tuple[ObjectPath, ...] = (("apiVersion",), ("kind",), ("metadata", "name"))
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """What the per-file stage of a run needs; sent once to each worker process."""
+
+    settings: Settings
+    enabled: Mapping[str, EnabledRule]
+    context: AnalysisContext
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    text: str
+    manifest: bool
+    # Each finding with the index (in `objects`) of the object it is about, if any.
+    findings: list[tuple[Finding, int | None]] = field(default_factory=list)
+    objects: list[K8sObject] = field(default_factory=list)
+    # Objects held back until the run's CRDs are known: (index in `objects`, the object with every path
+    # located, the paths KC002 reported in it).
+    deferred: list[tuple[int, K8sObject, frozenset[ObjectPath]]] = field(default_factory=list)
+
+
+def stamp(
+    enabled: Mapping[str, EnabledRule],
+    rule_id: str,
+    args: Mapping[str, object],
+    location: Location,
+    obj: K8sObject | None = None,
+    path: ObjectPath | None = None,
+    related: tuple[RelatedLocation, ...] = (),
+    helm_source: str | None = None,
+) -> Finding | None:
+    """The finding of an enabled rule (None for a rule that is off), as reporters show it."""
+    rule = enabled.get(rule_id)
+    if rule is None:
+        return None
+    return Finding(
+        rule_id=rule_id,
+        rule_name=rule.spec.name,
+        severity=rule.severity,
+        message=rule.spec.format_message(args),
+        location=location,
+        object=obj.ref if obj is not None else None,
+        object_path=path if obj is not None else None,
+        related=related,
+        helm_source=helm_source if obj is None else obj.helm_source,
+    )
+
+
+def located_related(related: Sequence[RelatedViolation]) -> tuple[RelatedLocation, ...]:
+    return tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in related)
+
+
+def is_manifest(source: SourceFile) -> bool:
+    """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
+    reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
+    still reported."""
+    return any(isinstance(document.value, dict) and "kind" in document.value for document in source.documents)
+
+
+def load(file: InputFile, settings: Settings) -> SourceFile:
+    assert file.path is not None, "standard input is loaded by the main process"
+    try:
+        return load_path(file.display_path, file.path, settings.max_file_size)
+    except OSError as error:  # vanished or unreadable between discovery and reading
+        source = SourceFile(file.display_path, "")
+        problem: dict[str, object] = {"problem": f"the file cannot be read ({error.strerror})"}
+        source.problems.append(SourceProblem(input_ids.UNDECODABLE_FILE, FILE_START, problem))
+        return source
+
+
+def _all_paths(value: Any, prefix: ObjectPath = ()) -> Iterator[ObjectPath]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*prefix, key)
+            yield from _all_paths(item, (*prefix, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield (*prefix, index)
+            yield from _all_paths(item, (*prefix, index))
+
+
+class FileStage:
+    """The families of a run, prepared once per process, and the per-file work."""
+
+    def __init__(self, plan: StagePlan) -> None:
+        self.plan = plan
+        self._families: list[tuple[Family, Any, Enabled]] = []
+        for family in FAMILIES:
+            enabled = {r.id: plan.enabled[r.id].options for r in family.rules if r.id in plan.enabled}
+            if family.check_objects is not None and enabled:
+                self._families.append((family, family.prepare(plan.context, enabled), enabled))
+        self._cross_file = [f.cross_file_paths for f in FAMILIES if f.cross_file_paths is not None]
+        self._waits = [f.needs_custom_resources for f in FAMILIES if f.needs_custom_resources is not None]
+
+    def run(self, file: InputFile) -> FileOutcome:
+        return self.run_source(load(file, self.plan.settings))
+
+    def run_source(self, source: SourceFile) -> FileOutcome:
+        enabled = self.plan.enabled
+        outcome = FileOutcome(source.path, source.text, is_manifest(source))
+        for problem in source.problems:
+            # How Kubernetes would decode the YAML only matters in manifests.
+            if outcome.manifest or problem.rule_id in _UNREADABLE:
+                found = stamp(enabled, problem.rule_id, problem.args, Location(source.path, problem.span))
+                if found is not None:
+                    outcome.findings.append((found, None))
+        if not outcome.manifest:
+            return outcome
+        built = build_objects(source.documents)
+        index_of = {id(obj): index for index, obj in enumerate(built.objects)}
+        # One problem, one finding: where the model layer already reported a value (KC002: a wrong type in a
+        # field kcheck's analyses read), the families stay silent about it.
+        reported: dict[int, set[ObjectPath]] = {}
+        for shape in built.problems:
+            obj = shape.target if isinstance(shape.target, K8sObject) else None
+            if (
+                obj is not None
+                and shape.rule_id == input_ids.INVALID_OBJECT_SHAPE
+                and shape.rule_id in enabled
+            ):
+                reported.setdefault(id(obj), set()).add(shape.path)
+            location = shape.target.locate(shape.path)
+            related = located_related(shape.related)
+            found = stamp(enabled, shape.rule_id, shape.args, location, obj, shape.path, related)
+            if found is not None:
+                outcome.findings.append((found, index_of.get(id(obj)) if obj is not None else None))
+        waiting = self.plan.context.crds is None
+        now = [
+            o for o in built.objects if not (waiting and any(w(o, self.plan.context) for w in self._waits))
+        ]
+        for rule_id, target, violation in self._check(now):
+            if violation.path not in reported.get(id(target), ()):
+                self._add(outcome, rule_id, target, violation, index_of)
+        held = {id(o) for o in now}
+        for obj in built.objects:
+            outcome.objects.append(self._detached(obj))
+            if id(obj) not in held:
+                full = obj.detached(_all_paths(obj.raw), keep_fields=True)
+                outcome.deferred.append((index_of[id(obj)], full, frozenset(reported.get(id(obj), ()))))
+        return outcome
+
+    def check_deferred(self, outcome: FileOutcome) -> list[tuple[Finding, int | None]]:
+        """The findings of the objects `run` held back (the plan's context now has the run's CRDs)."""
+        found: list[tuple[Finding, int | None]] = []
+        for index, obj, reported in outcome.deferred:
+            for rule_id, target, violation in self._check([obj]):
+                if violation.path not in reported:
+                    finding = self._finding(rule_id, target, violation)
+                    if finding is not None:
+                        found.append((finding, index if target is obj else None))
+        return found
+
+    def _check(self, objects: Sequence[K8sObject]) -> Iterator[tuple[str, Locatable, Violation]]:
+        for family, state, enabled in self._families:
+            assert family.check_objects is not None
+            yield from family.check_objects(state, objects, enabled)
+
+    def _add(
+        self,
+        outcome: FileOutcome,
+        rule_id: str,
+        target: Locatable,
+        violation: Violation,
+        index_of: Mapping[int, int],
+    ) -> None:
+        finding = self._finding(rule_id, target, violation)
+        if finding is not None:
+            outcome.findings.append((finding, index_of.get(id(target))))
+
+    def _finding(self, rule_id: str, target: Locatable, violation: Violation) -> Finding | None:
+        obj = target if isinstance(target, K8sObject) else None
+        location = target.locate(violation.path)
+        related = located_related(violation.related)
+        return stamp(self.plan.enabled, rule_id, violation.args, location, obj, violation.path, related)
+
+    def _detached(self, obj: K8sObject) -> K8sObject:
+        """The object as the inventory keeps it: typed models whole (later analyses read them), any other
+        kind only its apiVersion, kind and metadata; located where the whole-input stage may point."""
+        annotations = [
+            ("metadata", "annotations", key)
+            for key in obj.metadata.annotations
+            if key.startswith(ANNOTATION_PREFIX)
+        ]
+        cross_file = [path for paths in self._cross_file for path in paths(obj)]
+        keep = not isinstance(obj, GenericObject)
+        return obj.detached((*_INVENTORY_PATHS, *annotations, *cross_file), keep_fields=keep)
+
+
+def may_define_crds(data: bytes) -> bool:
+    """Whether a file may hold a CustomResourceDefinition. Its kind is written out unless an escape sequence
+    (YAML double quotes, JSON) or an encoding other than UTF-8 hides it: those files count too."""
+    return (
+        b"CustomResourceDefinition" in data
+        or b"\\" in data
+        or b"\x00" in data
+        or data.startswith((b"\xfe\xff", b"\xff\xfe"))
+    )
+
+
+def peek(path: Path, limit: int) -> bytes:
+    """The file's bytes (empty if it is unreadable or too large: the stage reports it)."""
+    try:
+        if path.stat().st_size > limit:
+            return b""
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -1,0 +1,114 @@
+"""`--jobs`: the per-file stage over many files, in worker processes, outcomes in file order.
+
+Each worker prepares the run's families once (`FileStage(plan)`) and then takes files one at a time; the
+main process collects outcomes in the order of the files, so the output is the same whatever the number of
+workers. A file whose processing raises, or a worker that dies, stops the run with `StageError` naming the
+file (exit code 3, an internal error): never a hang, never a silently missing file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from kcheck.engine.filestage import FileOutcome, FileStage, StagePlan
+from kcheck.source.discover import InputFile
+from kcheck.source.loader import SourceFile
+
+# Below this many files a process pool costs more than it saves (starting workers, sending outcomes back).
+PARALLEL_FROM_FILES = 40
+
+
+class StageError(Exception):
+    """Processing one file failed: a bug in kcheck, reported with the file that triggered it."""
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(path, detail)
+        self.path = path
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return f"while processing {self.path}: {self.detail}"
+
+
+def default_jobs(files: int) -> int:
+    """The CPUs this process may use for a large input, one for a handful of files."""
+    if files < PARALLEL_FROM_FILES:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, cpus or 1)
+
+
+def _failure(path: str) -> StageError:
+    return StageError(path, traceback.format_exc().rstrip())
+
+
+_worker_stage: FileStage | None = None
+
+
+def _start_worker(plan: StagePlan) -> None:
+    global _worker_stage  # one per worker process: the families prepared once, for every file it takes
+    _worker_stage = FileStage(plan)
+
+
+def _run_in_worker(file: InputFile) -> FileOutcome:
+    assert _worker_stage is not None
+    try:
+        return _worker_stage.run(file)
+    except Exception:
+        raise _failure(file.display_path) from None
+
+
+def run_stage(
+    plan: StagePlan,
+    files: Sequence[InputFile],
+    jobs: int,
+    stdin: SourceFile | None = None,
+    progress: Callable[[], None] | None = None,
+) -> Iterator[FileOutcome]:
+    """The outcome of each file, in order; standard input (loaded by the caller) is parsed in this process."""
+    done = progress or (lambda: None)
+    local: FileStage | None = None
+
+    def here(file: InputFile) -> FileOutcome:
+        nonlocal local
+        local = local or FileStage(plan)
+        try:
+            if file.path is None:
+                assert stdin is not None, "standard input is loaded by the caller"
+                return local.run_source(stdin)
+            return local.run(file)
+        except Exception:
+            raise _failure(file.display_path) from None
+
+    if jobs <= 1 or len(files) < 2:
+        for file in files:
+            yield here(file)
+            done()
+        return
+    # fork shares the parent's imports and the plan without pickling; elsewhere the plan is sent once.
+    method = "fork" if sys.platform == "linux" else "spawn"
+    context = multiprocessing.get_context(method)
+    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(plan,)) as pool:
+        futures: list[Future[FileOutcome] | None] = [
+            None if file.path is None else pool.submit(_run_in_worker, file) for file in files
+        ]
+        try:
+            for file, future in zip(files, futures, strict=True):
+                if future is None:
+                    yield here(file)
+                else:
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        raise StageError(file.display_path, "a worker process died") from None
+                done()
+        finally:
+            for pending in futures:
+                if pending is not None:
+                    pending.cancel()

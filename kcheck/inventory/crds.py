@@ -1,0 +1,37 @@
+"""Which CustomResourceDefinitions of a run define which kinds: the input's, in file order, then those of
+`--crd` files. The first definition of a (group, kind) wins, as the API server keeps the first CRD created
+for a name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kcheck.core.rules import GroupKind
+from kcheck.model.base import K8sObject
+from kcheck.model.crd import CustomResourceDefinition
+
+
+class CrdIndex:
+    def __init__(self, crds: Iterable[K8sObject] = ()) -> None:
+        # Every CRD, in order (a later CRD of a known kind stays listed: its own problems are still reported).
+        self.definitions: list[CustomResourceDefinition] = []
+        self._by_kind: dict[GroupKind, CustomResourceDefinition] = {}
+        for crd in crds:
+            if not isinstance(crd, CustomResourceDefinition):
+                continue
+            self.definitions.append(crd)
+            spec = crd.spec
+            if spec is not None and spec.group and spec.names is not None and spec.names.kind:
+                self._by_kind.setdefault((spec.group, spec.names.kind), crd)
+
+    def __len__(self) -> int:
+        return len(self._by_kind)
+
+    def definition(self, group: str, kind: str) -> CustomResourceDefinition | None:
+        return self._by_kind.get((group, kind))
+
+    def is_namespaced(self, group: str, kind: str) -> bool | None:
+        """The scope the kind's CRD declares; None when no CRD defines it or its scope is not valid."""
+        crd = self._by_kind.get((group, kind))
+        scope = crd.spec.scope if crd is not None and crd.spec is not None else None
+        return None if scope not in ("Namespaced", "Cluster") else scope == "Namespaced"
