@@ -17,6 +17,7 @@ def lint_paths(
     select: list[str] | None = None,
     config: Path | None = None,
     fail_on: Severity | None = Severity.WARNING,
+    jobs: int | None = None,
 ) -> Report:
     settings, config_path = load_settings(config, cwd)
     request = RunRequest(
@@ -26,6 +27,7 @@ def lint_paths(
         config_dir=config_path.parent if config_path else None,
         select=select,
         fail_on=fail_on,
+        jobs=jobs,
     )
     return run(request)
 

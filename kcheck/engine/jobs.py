@@ -106,7 +106,9 @@ def run_stage(
                     try:
                         yield future.result()
                     except BrokenProcessPool:
-                        raise StageError(file.display_path, "a worker process died") from None
+                        # Which file killed it is unknown: this is the first one whose outcome is missing.
+                        detail = "a worker process died before this file's outcome came back"
+                        raise StageError(file.display_path, detail) from None
                 done()
         finally:
             for pending in futures:

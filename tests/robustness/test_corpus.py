@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kcheck.core.findings import Report
+from kcheck.reporters import render
 from tests.lint_helpers import lint_paths
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -19,7 +20,7 @@ INPUT_ERRORS = {"KC001", "KC009", "KC010", "KC011", "KC012", "KC013"}
 def corpus_report() -> Report:
     if not CORPUS.is_dir():
         pytest.skip(f"the shared corpus is not at {CORPUS}")
-    return lint_paths(["."], CORPUS, fail_on=None)
+    return lint_paths(["."], CORPUS, fail_on=None, jobs=2)
 
 
 def test_every_object_is_read(corpus_report: Report) -> None:
@@ -46,3 +47,10 @@ def test_rule_counts_are_plausible(corpus_report: Report) -> None:
     # Every workload rule fires somewhere in 2,844 real objects, and the input rules stay rare.
     assert {"KC101", "KC102", "KC103", "KC104", "KC105", "KC106", "KC107", "KC108"} <= set(counts)
     assert counts["KC002"] < 20
+
+
+def test_the_output_is_the_same_whatever_the_number_of_workers(corpus_report: Report) -> None:
+    # Two worker processes (the fixture) and none: byte for byte the same JSON and SARIF.
+    alone = lint_paths(["."], CORPUS, fail_on=None, jobs=1)
+    for fmt in ("json", "sarif"):
+        assert render(alone, fmt).text == render(corpus_report, fmt).text
