@@ -12,7 +12,7 @@ checked by `FileStage.check_deferred` once they are.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,6 @@ _UNREADABLE = frozenset(
         input_ids.EXCESSIVE_NESTING,
     }
 )
-# Where the whole-input stage looks into every object: KC007 at the name, KC505 at the kind.
 _INVENTORY_PATHS: tuple[ObjectPath, ...] = (("apiVersion",), ("kind",), ("metadata", "name"))
 
 
@@ -60,6 +59,8 @@ class FileOutcome:
     path: str
     text: str
     manifest: bool
+    # Whether the text may hold `# kcheck:` comments (only those files are read again for suppressions).
+    mentions_kcheck: bool = False
     # Each finding with the index (in `objects`) of the object it is about, if any.
     findings: list[tuple[Finding, int | None]] = field(default_factory=list)
     objects: list[K8sObject] = field(default_factory=list)
@@ -146,7 +147,7 @@ class FileStage:
 
     def run_source(self, source: SourceFile) -> FileOutcome:
         enabled = self.plan.enabled
-        outcome = FileOutcome(source.path, source.text, is_manifest(source))
+        outcome = FileOutcome(source.path, source.text, is_manifest(source), "kcheck" in source.text.lower())
         for problem in source.problems:
             # How Kubernetes would decode the YAML only matters in manifests.
             if outcome.manifest or problem.rule_id in _UNREADABLE:
@@ -182,7 +183,10 @@ class FileStage:
                 self._add(outcome, rule_id, target, violation, index_of)
         held = {id(o) for o in now}
         for obj in built.objects:
-            outcome.objects.append(self._detached(obj))
+            cross_file = [path for paths in self._cross_file for path in paths(obj)]
+            outcome.objects.append(
+                for_inventory(obj, cross_file, keep_fields=not isinstance(obj, GenericObject))
+            )
             if id(obj) not in held:
                 full = obj.detached(_all_paths(obj.raw), keep_fields=True)
                 outcome.deferred.append((index_of[id(obj)], full, frozenset(reported.get(id(obj), ()))))
@@ -222,17 +226,17 @@ class FileStage:
         related = located_related(violation.related)
         return stamp(self.plan.enabled, rule_id, violation.args, location, obj, violation.path, related)
 
-    def _detached(self, obj: K8sObject) -> K8sObject:
-        """The object as the inventory keeps it: typed models whole (later analyses read them), any other
-        kind only its apiVersion, kind and metadata; located where the whole-input stage may point."""
-        annotations = [
-            ("metadata", "annotations", key)
-            for key in obj.metadata.annotations
-            if key.startswith(ANNOTATION_PREFIX)
-        ]
-        cross_file = [path for paths in self._cross_file for path in paths(obj)]
-        keep = not isinstance(obj, GenericObject)
-        return obj.detached((*_INVENTORY_PATHS, *annotations, *cross_file), keep_fields=keep)
+
+def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
+    """The object as the inventory keeps it (typed models whole: later analyses read them; any other kind
+    only its apiVersion, kind and metadata), located where the whole-input stage may point: KC007 at the
+    name, KC505 at the kind, suppression annotations, and the paths other files' findings point at."""
+    annotations = [
+        ("metadata", "annotations", key)
+        for key in obj.metadata.annotations
+        if key.startswith(ANNOTATION_PREFIX)
+    ]
+    return obj.detached((*_INVENTORY_PATHS, *annotations, *cross_file), keep_fields)
 
 
 def may_define_crds(data: bytes) -> bool:

@@ -47,6 +47,7 @@ from kcheck.engine.suppression import (
     SuppressionCandidate,
     apply_suppressions,
 )
+from kcheck.engine.texts import FileTexts
 from kcheck.inventory.context import AnalysisContext
 from kcheck.inventory.crds import CrdIndex
 from kcheck.inventory.inventory import Inventory
@@ -85,8 +86,10 @@ class Prepared:
     context: AnalysisContext
     inventory: Inventory
     files: int
+    texts: FileTexts  # for suppression comments, fingerprints and excerpts
+    # The files whose text may hold `# kcheck:` comments.
+    commented: set[str] = field(default_factory=set)
     candidates: list[SuppressionCandidate] = field(default_factory=list)
-    texts: dict[str, str] = field(default_factory=dict)  # path -> text, for suppressions and excerpts
 
     @property
     def enabled(self) -> Mapping[str, EnabledRule]:
@@ -126,7 +129,9 @@ def prepare(request: RunRequest) -> Prepared:
     enabled = {rule.spec.id: rule for rule in rules}
     files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
     jobs = request.jobs if request.jobs is not None else default_jobs(len(files))
-    texts: dict[str, str] = {}
+    texts = FileTexts()
+    commented: set[str] = set()
+    paths = {file.display_path: file.path for file in (*files, *crd_files)}
     found: list[tuple[Finding, K8sObject | None]] = []
     objects: list[K8sObject] = []
     done = 0
@@ -138,7 +143,9 @@ def prepare(request: RunRequest) -> Prepared:
             request.progress(done, len(files))
 
     def keep(outcome: FileOutcome, findings: Iterable[tuple[Finding, int | None]]) -> list[K8sObject]:
-        texts[outcome.path] = outcome.text
+        texts.add(outcome.path, paths.get(outcome.path), outcome.text)
+        if outcome.mentions_kcheck:
+            commented.add(outcome.path)
         found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
         objects.extend(outcome.objects)
         return outcome.objects
@@ -151,7 +158,7 @@ def prepare(request: RunRequest) -> Prepared:
     for outcome in run_stage(reference, crd_files, 1):
         extra_crds += [o for o in outcome.objects if isinstance(o, CustomResourceDefinition)]
         found.extend((f, None) for f, _ in outcome.findings)
-        texts.setdefault(outcome.path, outcome.text)
+        texts.add(outcome.path, paths.get(outcome.path), outcome.text)
 
     # The files that may define CRDs first, with the objects that need the CRDs held back; then the rest.
     limit = request.settings.max_file_size
@@ -188,7 +195,7 @@ def prepare(request: RunRequest) -> Prepared:
     options = duplicate.options if duplicate is not None else None
     scope = options.scope if isinstance(options, DuplicateOptions) else "directory"
     inventory = Inventory(ordered, request.settings.default_namespace, scope, context.crds)
-    prepared = Prepared(request, rules, context, inventory, len(files), texts=texts)
+    prepared = Prepared(request, rules, context, inventory, len(files), texts, commented)
     prepared.candidates = [_candidate(f, obj) for f, obj in found]
     for problem in inventory.problems:  # KC007
         _add(
@@ -236,7 +243,7 @@ def lint(prepared: Prepared) -> Report:
         objects=len(prepared.inventory.objects),
         tool_version=__version__,
         fail_on=request.fail_on,
-        sources={path: text for path, text in prepared.texts.items() if path in with_findings},
+        sources=prepared.texts.subset(with_findings),
     )
 
 
@@ -253,7 +260,7 @@ def _suppress(prepared: Prepared) -> list[Finding]:
     ]
     return apply_suppressions(
         prepared.candidates,
-        prepared.texts,
+        prepared.texts.subset(prepared.commented),
         request.settings,
         ALL_RULES,
         request.config_dir,
@@ -264,12 +271,13 @@ def _suppress(prepared: Prepared) -> list[Finding]:
 
 
 def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
-    lines_by_path: dict[str, list[str]] = {}
+    # Findings come file by file: the lines of the last file read are enough to keep.
+    last: list[tuple[str, list[str]]] = []
 
     def line_text(location: Location) -> str:
-        lines = lines_by_path.get(location.path)
-        if lines is None:
-            lines = lines_by_path[location.path] = sources.get(location.path, "").split("\n")
+        if not last or last[0][0] != location.path:
+            last[:] = [(location.path, sources.get(location.path, "").split("\n"))]
+        lines = last[0][1]
         index = location.span.line - 1
         return lines[index] if 0 <= index < len(lines) else ""
 

@@ -13,16 +13,21 @@ from kcheck.model.crd import CustomResourceDefinition
 
 class CrdIndex:
     def __init__(self, crds: Iterable[K8sObject] = ()) -> None:
-        # Every CRD, in order (a later CRD of a known kind stays listed: its own problems are still reported).
+        # The CRD of each kind, in order: the definitions that count.
         self.definitions: list[CustomResourceDefinition] = []
         self._by_kind: dict[GroupKind, CustomResourceDefinition] = {}
         for crd in crds:
             if not isinstance(crd, CustomResourceDefinition):
                 continue
-            self.definitions.append(crd)
             spec = crd.spec
-            if spec is not None and spec.group and spec.names is not None and spec.names.kind:
-                self._by_kind.setdefault((spec.group, spec.names.kind), crd)
+            if spec is None or not spec.group or spec.names is None or not spec.names.kind:
+                continue
+            if self._by_kind.setdefault((spec.group, spec.names.kind), crd) is crd:
+                self.definitions.append(crd)
+
+    def wins(self, crd: CustomResourceDefinition) -> bool:
+        """Whether this CRD is the one that defines its kind (no earlier CRD does)."""
+        return any(crd is winner for winner in self._by_kind.values())
 
     def __len__(self) -> int:
         return len(self._by_kind)
