@@ -76,5 +76,28 @@ class Quantity:
     def __hash__(self) -> int:
         return hash(self.value)
 
+    # Canonical comparison and exact arithmetic: `100m` < `1`, `1Gi` == `1073741824`, `500Mi` + `524Mi` is
+    # exactly `1Ti` / 1024 (Quantity.Cmp, Add and Sub compare and add the exact values).
+    def __lt__(self, other: Quantity) -> bool:
+        return self.value < other.value
+
+    def __le__(self, other: Quantity) -> bool:
+        return self.value <= other.value
+
+    def __gt__(self, other: Quantity) -> bool:
+        return self.value > other.value
+
+    def __ge__(self, other: Quantity) -> bool:
+        return self.value >= other.value
+
+    def __add__(self, other: Quantity) -> Quantity:
+        return Quantity(self.value + other.value)
+
+    def __sub__(self, other: Quantity) -> Quantity:
+        return Quantity(self.value - other.value)
+
+    def __mul__(self, factor: int) -> Quantity:
+        return Quantity(self.value * factor)
+
     def __repr__(self) -> str:
         return f"Quantity({self.value})"
