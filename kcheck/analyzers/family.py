@@ -55,6 +55,10 @@ class Family:
     # Paths of an object that findings about objects in other files point at (a CRD's validation rules):
     # the engine keeps their locations once the object's file is released.
     cross_file_paths: Callable[[K8sObject], Iterable[ObjectPath]] | None = None
+    # The kinds whose typed models `check_inventory` reads (NetworkPolicies, Roles, ...). Of every other
+    # object the inventory keeps only apiVersion, kind and metadata, so memory follows the index, not the
+    # input.
+    inventory_kinds: tuple[GroupKind, ...] = ()
 
 
 # A per-object rule: `check(obj, analysis, options)`, where `analysis` is what its family computed.

@@ -21,11 +21,13 @@ from kcheck.analyzers.family import Enabled, Family
 from kcheck.core import input_ids
 from kcheck.core.findings import Finding, Locatable, RelatedLocation, RelatedViolation, Violation
 from kcheck.core.location import FILE_START, Location, ObjectPath
+from kcheck.core.rules import GroupKind
 from kcheck.engine.config import Settings
 from kcheck.engine.registry import FAMILIES
 from kcheck.engine.selection import EnabledRule
 from kcheck.engine.suppression import ANNOTATION_PREFIX
 from kcheck.inventory.context import AnalysisContext
+from kcheck.model import kinds
 from kcheck.model.base import GenericObject, K8sObject
 from kcheck.model.build import build_objects
 from kcheck.source.discover import InputFile
@@ -140,6 +142,12 @@ class FileStage:
             if family.check_objects is not None and enabled:
                 self._families.append((family, family.prepare(plan.context, enabled), enabled))
         self._cross_file = [f.cross_file_paths for f in FAMILIES if f.cross_file_paths is not None]
+        # Typed models the inventory keeps whole: namespaces (their labels), CRDs (the run's catalogue), and
+        # the kinds the enabled families' whole-input analyses read.
+        self._kept: set[GroupKind] = {("", "Namespace"), *kinds.CUSTOM_RESOURCE_DEFINITIONS}
+        for family in FAMILIES:
+            if any(rule.id in plan.enabled for rule in family.rules):
+                self._kept.update(family.inventory_kinds)
         self._waits = [f.needs_custom_resources for f in FAMILIES if f.needs_custom_resources is not None]
 
     def run(self, file: InputFile) -> FileOutcome:
@@ -184,9 +192,8 @@ class FileStage:
         held = {id(o) for o in now}
         for obj in built.objects:
             cross_file = [path for paths in self._cross_file for path in paths(obj)]
-            outcome.objects.append(
-                for_inventory(obj, cross_file, keep_fields=not isinstance(obj, GenericObject))
-            )
+            keep = (obj.group, obj.kind or "") in self._kept and not isinstance(obj, GenericObject)
+            outcome.objects.append(for_inventory(obj, cross_file, keep_fields=keep))
             if id(obj) not in held:
                 full = obj.detached(_all_paths(obj.raw), keep_fields=True)
                 outcome.deferred.append((index_of[id(obj)], full, frozenset(reported.get(id(obj), ()))))
@@ -228,9 +235,9 @@ class FileStage:
 
 
 def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
-    """The object as the inventory keeps it (typed models whole: later analyses read them; any other kind
-    only its apiVersion, kind and metadata), located where the whole-input stage may point: KC007 at the
-    name, KC505 at the kind, suppression annotations, and the paths other files' findings point at."""
+    """The object as the inventory keeps it (whole, or only its apiVersion, kind and metadata), located
+    where the whole-input stage may point: KC007 at the name, KC505 at the kind, suppression annotations,
+    and the paths other files' findings point at."""
     annotations = [
         ("metadata", "annotations", key)
         for key in obj.metadata.annotations

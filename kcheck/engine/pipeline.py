@@ -33,6 +33,7 @@ from kcheck.engine.filestage import (
     FileOutcome,
     FileStage,
     StagePlan,
+    for_inventory,
     located_related,
     may_define_crds,
     peek,
@@ -133,7 +134,6 @@ def prepare(request: RunRequest) -> Prepared:
     commented: set[str] = set()
     paths = {file.display_path: file.path for file in (*files, *crd_files)}
     found: list[tuple[Finding, K8sObject | None]] = []
-    objects: list[K8sObject] = []
     done = 0
 
     def progress() -> None:
@@ -147,7 +147,6 @@ def prepare(request: RunRequest) -> Prepared:
         if outcome.mentions_kcheck:
             commented.add(outcome.path)
         found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
-        objects.extend(outcome.objects)
         return outcome.objects
 
     # `--crd` files go through the same source layer (size limit, input rules), but only their CRDs count:
@@ -170,15 +169,17 @@ def prepare(request: RunRequest) -> Prepared:
     waiting = StagePlan(request.settings, enabled, AnalysisContext(version))
     held: list[FileOutcome] = []
     by_path: dict[str, list[K8sObject]] = {}
+    # The input's CRDs in file order, then --crd files': the first definition of a kind wins. A later CRD
+    # of the same kind serves nothing, so only its name and place stay in memory.
+    input_crds = CrdIndex()
     for outcome in run_stage(waiting, first, jobs, stdin, progress):
+        for index, obj in enumerate(outcome.objects):
+            if isinstance(obj, CustomResourceDefinition) and not input_crds.add(obj):
+                outcome.objects[index] = for_inventory(obj, (), keep_fields=False)
         by_path[outcome.path] = keep(outcome, outcome.findings)
         if outcome.deferred:
             held.append(outcome)
-    # The input's CRDs in file order, then --crd files': the first definition of a kind wins.
-    input_crds = [
-        o for f in first for o in by_path.get(f.display_path, ()) if isinstance(o, CustomResourceDefinition)
-    ]
-    context = AnalysisContext(version, CrdIndex([*input_crds, *extra_crds]))
+    context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *extra_crds]))
     known = StagePlan(request.settings, enabled, context)
     if held:
         stage = FileStage(known)

@@ -17,17 +17,19 @@ class CrdIndex:
         self.definitions: list[CustomResourceDefinition] = []
         self._by_kind: dict[GroupKind, CustomResourceDefinition] = {}
         for crd in crds:
-            if not isinstance(crd, CustomResourceDefinition):
-                continue
-            spec = crd.spec
-            if spec is None or not spec.group or spec.names is None or not spec.names.kind:
-                continue
-            if self._by_kind.setdefault((spec.group, spec.names.kind), crd) is crd:
-                self.definitions.append(crd)
+            if isinstance(crd, CustomResourceDefinition):
+                self.add(crd)
 
-    def wins(self, crd: CustomResourceDefinition) -> bool:
-        """Whether this CRD is the one that defines its kind (no earlier CRD does)."""
-        return any(crd is winner for winner in self._by_kind.values())
+    def add(self, crd: CustomResourceDefinition) -> bool:
+        """Index a CRD unless an earlier one defines its kind; whether it was (a CRD without group or kind
+        defines nothing)."""
+        spec = crd.spec
+        if spec is None or not spec.group or spec.names is None or not spec.names.kind:
+            return False
+        if self._by_kind.setdefault((spec.group, spec.names.kind), crd) is not crd:
+            return False
+        self.definitions.append(crd)
+        return True
 
     def __len__(self) -> int:
         return len(self._by_kind)

@@ -149,19 +149,24 @@ class K8sObject(KubeModel):
     def source(self) -> ObjectSource | LocationTable:
         return self._source
 
-    def detached(self, paths: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
+    def detached(
+        self, paths: Iterable[ObjectPath], keep_fields: bool, annotations: Iterable[str] | None = None
+    ) -> K8sObject:
         """A copy that no longer holds its YAML document, so it can outlive its file (and cross to another
         process): it locates `paths` (and the object itself) as this object does, other paths at their
-        nearest kept ancestor. Without `keep_fields` only apiVersion, kind and metadata remain."""
+        nearest kept ancestor. Without `keep_fields` only apiVersion, kind and metadata remain, with only
+        the `annotations` named (all if None): some objects carry megabytes of them."""
         spans = {path: self.locate(path).span for path in ((), *paths)}
         table = LocationTable(self.file_path, self.helm_source, spans)
         if keep_fields:
             copy = self.model_copy()
             copy.attach(table, self._raw)
             return copy
-        bare = GenericObject.model_construct(
-            api_version=self.api_version, kind=self.kind, metadata=self.metadata
-        )
+        metadata = self.metadata
+        if annotations is not None:
+            kept = {key: metadata.annotations[key] for key in annotations if key in metadata.annotations}
+            metadata = metadata.model_copy(update={"annotations": kept})
+        bare = GenericObject.model_construct(api_version=self.api_version, kind=self.kind, metadata=metadata)
         bare.attach(table, {})
         return bare
 
