@@ -121,6 +121,36 @@ def _crd_inputs(request: RunRequest) -> list[InputFile]:
     return files
 
 
+@dataclass
+class _Read:
+    """What `prepare` keeps of the files it has read: their texts (read again when needed), their findings
+    with the objects they are about, and each file's objects (detached) by path."""
+
+    paths: Mapping[str, Path | None]
+    texts: FileTexts = field(default_factory=FileTexts)
+    commented: set[str] = field(default_factory=set)
+    found: list[tuple[Finding, K8sObject | None]] = field(default_factory=list)
+    objects: dict[str, list[K8sObject]] = field(default_factory=dict)
+
+    def keep(self, outcome: FileOutcome, findings: Iterable[tuple[Finding, int | None]]) -> None:
+        self.texts.add(outcome.path, self.paths.get(outcome.path), outcome.text)
+        if outcome.mentions_kcheck:
+            self.commented.add(outcome.path)
+        self.found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
+        self.objects[outcome.path] = outcome.objects
+
+
+def _reference_crds(files: Sequence[InputFile], plan: StagePlan, read: _Read) -> list[K8sObject]:
+    """The CRDs of `--crd` files. They go through the same source layer (size limit, input rules: `plan`
+    enables only those), but only their CRDs count: they describe the cluster, they are not linted."""
+    crds: list[K8sObject] = []
+    for outcome in run_stage(plan, files, 1):
+        crds += [o for o in outcome.objects if isinstance(o, CustomResourceDefinition)]
+        read.keep(outcome, outcome.findings)
+        del read.objects[outcome.path]  # not part of the inventory
+    return crds
+
+
 def prepare(request: RunRequest) -> Prepared:
     # An unsupported --kubernetes-version is a usage error before any file is read; so is a --crd path
     # that does not exist.
@@ -130,10 +160,7 @@ def prepare(request: RunRequest) -> Prepared:
     enabled = {rule.spec.id: rule for rule in rules}
     files = discover(request.paths, request.settings.exclude, request.cwd, request.config_dir)
     jobs = request.jobs if request.jobs is not None else default_jobs(len(files))
-    texts = FileTexts()
-    commented: set[str] = set()
-    paths = {file.display_path: file.path for file in (*files, *crd_files)}
-    found: list[tuple[Finding, K8sObject | None]] = []
+    read = _Read({file.display_path: file.path for file in (*files, *crd_files)})
     done = 0
 
     def progress() -> None:
@@ -142,22 +169,9 @@ def prepare(request: RunRequest) -> Prepared:
         if request.progress is not None:
             request.progress(done, len(files))
 
-    def keep(outcome: FileOutcome, findings: Iterable[tuple[Finding, int | None]]) -> list[K8sObject]:
-        texts.add(outcome.path, paths.get(outcome.path), outcome.text)
-        if outcome.mentions_kcheck:
-            commented.add(outcome.path)
-        found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
-        return outcome.objects
-
-    # `--crd` files go through the same source layer (size limit, input rules), but only their CRDs count:
-    # they describe the cluster, they are not linted.
     input_rules = {rule_id: rule for rule_id, rule in enabled.items() if rule.spec.family == "input"}
     reference = StagePlan(request.settings, input_rules, AnalysisContext(version))
-    extra_crds: list[K8sObject] = []
-    for outcome in run_stage(reference, crd_files, 1):
-        extra_crds += [o for o in outcome.objects if isinstance(o, CustomResourceDefinition)]
-        found.extend((f, None) for f, _ in outcome.findings)
-        texts.add(outcome.path, paths.get(outcome.path), outcome.text)
+    reference_crds = _reference_crds(crd_files, reference, read)
 
     # The files that may define CRDs first, with the objects that need the CRDs held back; then the rest.
     limit = request.settings.max_file_size
@@ -165,43 +179,39 @@ def prepare(request: RunRequest) -> Prepared:
     stdin = next((load_stream(f.display_path, request.stdin, limit) for f in files if f.path is None), None)
     first = [f for f in files if may_define_crds(peek(f.path, limit) if f.path else _text_of(stdin))]
     firsts = {id(f) for f in first}
-    rest = [f for f in files if id(f) not in firsts]
-    waiting = StagePlan(request.settings, enabled, AnalysisContext(version))
     held: list[FileOutcome] = []
-    by_path: dict[str, list[K8sObject]] = {}
     # The input's CRDs in file order, then --crd files': the first definition of a kind wins. A later CRD
     # of the same kind serves nothing, so only its name and place stay in memory.
     input_crds = CrdIndex()
+    waiting = StagePlan(request.settings, enabled, AnalysisContext(version))
     for outcome in run_stage(waiting, first, jobs, stdin, progress):
         for index, obj in enumerate(outcome.objects):
             if isinstance(obj, CustomResourceDefinition) and not input_crds.add(obj):
                 outcome.objects[index] = for_inventory(obj, (), keep_fields=False)
-        by_path[outcome.path] = keep(outcome, outcome.findings)
+        read.keep(outcome, outcome.findings)
         if outcome.deferred:
             held.append(outcome)
-    context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *extra_crds]))
+    context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *reference_crds]))
     known = StagePlan(request.settings, enabled, context)
     if held:
         stage = FileStage(known)
         for outcome in held:
-            found.extend(
-                (f, None if i is None else outcome.objects[i]) for f, i in stage.check_deferred(outcome)
-            )
+            read.keep(outcome, stage.check_deferred(outcome))
             outcome.deferred.clear()
-    for outcome in run_stage(known, rest, jobs, stdin, progress):
-        by_path[outcome.path] = keep(outcome, outcome.findings)
+    for outcome in run_stage(known, [f for f in files if id(f) not in firsts], jobs, stdin, progress):
+        read.keep(outcome, outcome.findings)
+
     # File order, whatever order the stages ran in.
-    ordered = [o for f in files for o in by_path.get(f.display_path, ())]
+    ordered = [o for f in files for o in read.objects.get(f.display_path, ())]
     duplicate = enabled.get(input_ids.DUPLICATE_OBJECT)
     options = duplicate.options if duplicate is not None else None
     scope = options.scope if isinstance(options, DuplicateOptions) else "directory"
     inventory = Inventory(ordered, request.settings.default_namespace, scope, context.crds)
-    prepared = Prepared(request, rules, context, inventory, len(files), texts, commented)
-    prepared.candidates = [_candidate(f, obj) for f, obj in found]
+    prepared = Prepared(request, rules, context, inventory, len(files), read.texts, read.commented)
+    prepared.candidates = [_candidate(f, obj) for f, obj in read.found]
     for problem in inventory.problems:  # KC007
-        _add(
-            prepared, problem.rule_id, problem.target, Violation(problem.path, problem.args, problem.related)
-        )
+        violation = Violation(problem.path, problem.args, problem.related)
+        _add(prepared, problem.rule_id, problem.target, violation)
     if not inventory.objects:
         what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
         where = files[0].display_path if files else (request.paths[0] if request.paths else ".")
