@@ -8,17 +8,18 @@ file (exit code 3, an internal error): never a hang, never a silently missing fi
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from kcheck.engine.filestage import FileOutcome, FileStage, StagePlan
 from kcheck.source.discover import InputFile
 from kcheck.source.loader import SourceFile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # Below this many files a process pool costs more than it saves (starting workers, sending outcomes back).
 PARALLEL_FROM_FILES = 40
@@ -91,6 +92,11 @@ def run_stage(
             yield here(file)
             done()
         return
+    # Imported here: a pre-commit run on a few files never starts a pool.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     # fork shares the parent's imports and the plan without pickling; elsewhere the plan is sent once.
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
