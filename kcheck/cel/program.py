@@ -11,6 +11,7 @@ shared by many CRD versions or policies is parsed once per process.
 name -> CEL value, see `kcheck.cel.values`). Every node the interpreter visits spends one step of a
 `Budget` the caller may share between expressions; an exhausted budget raises `BudgetExceededError`
 (Kubernetes bounds the same evaluation by a cost budget: a runaway expression is an error, never a hang).
+A caller that keeps the outcome of an evaluation replays its cost with `Budget.charge(steps)`.
 An error CEL defines is returned as an `EvaluationError` value; `describe_error` words it as cel-go does.
 
 celpy is imported by `kcheck.cel` only, and only when an expression is compiled.
@@ -21,9 +22,10 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections.abc import Mapping
+import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import celpy
 import lark
@@ -125,6 +127,14 @@ class Budget:
         if self.used > self.limit:
             raise BudgetExceededError
 
+    def charge(self, steps: int) -> None:
+        """Spend what a completed evaluation took, as running it again would: if it no longer fits, the
+        budget runs out (at its first step over the limit, where spending one step at a time stops)."""
+        if self.used + steps > self.limit:
+            self.used = self.limit + 1
+            raise BudgetExceededError
+        self.used += steps
+
 
 @dataclass(frozen=True)
 class CompileProblem:
@@ -156,20 +166,78 @@ def _known_functions() -> frozenset[str]:
     return frozenset(base_functions) | frozenset(_functions()) | {"has", "dyn"}
 
 
+_Method = Callable[[Evaluator, "lark.Tree[Any]"], Any]
+_NO_VARIABLES: Mapping[str, Any] = types.MappingProxyType({})
+# Nodes whose celpy method, given one child, returns that child's value and does nothing else (`if
+# len(tree.children) == 1: return self.visit_children(tree)[0]`; a `member` always has one child). Most
+# nodes are these links of the grammar's precedence chain (`expr` -> `conditionalor` -> ... -> `member`).
+_PASS_THROUGH = frozenset(
+    {"expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary", "member"}
+)
+
+
 class _BudgetedEvaluator(Evaluator):
     """celpy's interpreter, spending one budget step per syntax-tree node it visits (macros included)."""
 
-    def __init__(self, ast: lark.Tree[Any], activation: Activation, budget: Budget) -> None:
+    # The method of each kind of node, found once per process: lark's Interpreter looks it up by name on the
+    # instance at every node, and checks it for a `visit_wrapper` that no celpy method has.
+    _methods: ClassVar[dict[str, _Method]] = {}
+
+    def __init__(
+        self,
+        ast: lark.Tree[Any],
+        activation: Activation,
+        budget: Budget,
+        outer: Mapping[str, Any] = _NO_VARIABLES,
+    ) -> None:
         super().__init__(ast, activation)
         self._budget = budget
+        # The variables in scope: the bindings of Program.evaluate and of each enclosing macro iteration.
+        self._outer = outer
+        self._variables = outer
+
+    def set_activation(self, values: Mapping[str, Any]) -> Evaluator:
+        # celpy clones its activation (name containers, function table) to bind the variables of each
+        # evaluate() and of each macro iteration; they are looked up here instead (ident_value). A name the
+        # base activation already holds (`google`, celpy's protobuf package) keeps celpy's resolution: its
+        # container wins over a value bound to it.
+        self._variables = {**self._outer, **{k: v for k, v in values.items() if k not in _annotated()}}
+        return self
+
+    def ident_value(self, name: str, root_scope: bool = False) -> Any:
+        variables = self._variables
+        if name in variables:
+            return variables[name]
+        return super().ident_value(name, root_scope)
 
     def _visit_tree(self, tree: lark.Tree[Any]) -> Any:
-        # lark's Interpreter routes visit() and visit_children() through here.
-        self._budget.spend()
-        return super()._visit_tree(tree)
+        # lark's Interpreter routes visit() and visit_children() through here. A pass-through node is a step
+        # without a call to its method (same value, same steps), and the steps of a chain of them are spent
+        # at once: the budget runs out at the same node, as nothing happens in between.
+        steps = 1
+        children = tree.children
+        while len(children) == 1 and tree.data in _PASS_THROUGH and isinstance(children[0], lark.Tree):
+            tree = children[0]
+            children = tree.children
+            steps += 1
+        budget = self._budget
+        used = budget.used + steps
+        if used > budget.limit:
+            budget.used = budget.limit + 1
+            raise BudgetExceededError
+        budget.used = used
+        method = self._methods.get(tree.data)
+        if method is None:
+            method = self._methods[tree.data] = getattr(type(self), tree.data, Evaluator.__default__)
+        return method(self, tree)
+
+    def visit_children(self, tree: lark.Tree[Any]) -> list[Any]:
+        # celpy's override only counts a nesting level, for its trace log (CEL_TRACE).
+        visit = self._visit_tree
+        return [visit(child) if isinstance(child, lark.Tree) else child for child in tree.children]
 
     def sub_evaluator(self, ast: lark.Tree[Any]) -> Evaluator:
-        return _BudgetedEvaluator(ast, self.activation, self._budget)
+        return _BudgetedEvaluator(ast, self.activation, self._budget, self._variables)
 
 
 @dataclass(frozen=True)
@@ -185,7 +253,7 @@ class Program:
         """The value, or a `CELEvalError`; `BudgetExceededError` propagates."""
         activation = _base_activation()
         try:
-            return _BudgetedEvaluator(self.ast, activation, budget).evaluate(dict(bindings))
+            return _BudgetedEvaluator(self.ast, activation, budget).evaluate(bindings)
         except CELEvalError as problem:
             return problem
         except RecursionError:
@@ -201,6 +269,11 @@ class Program:
 def _base_activation() -> Activation:
     environment = _environment()
     return Activation(package=None, annotations=environment.annotations, functions=_functions())
+
+
+@functools.cache
+def _annotated() -> frozenset[str]:
+    return frozenset(_base_activation().identifiers)
 
 
 def compile_expression(text: str, variables: frozenset[str]) -> Program | CompileProblem:
@@ -225,6 +298,10 @@ def _compile(text: str, variables: frozenset[str]) -> Program | CompileProblem:
         )
         return CompileProblem(f"syntax error{where}")
     _rewrite_namespaces(ast)
+    for node in ast.iter_subtrees():
+        # lark names nodes with Tokens, whose Python-level __eq__ each method lookup and each comparison in
+        # celpy calls; interned plain strings compare by identity.
+        node.data = sys.intern(str(node.data))
     refused = _check(ast, variables)
     if refused is not None:
         return refused

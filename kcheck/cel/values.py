@@ -79,12 +79,16 @@ class Shape:
     embedded: bool = False
     # The schema node itself (its `x-kubernetes-validations` are evaluated at this level).
     schema: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # Whether this node or one below it has `x-kubernetes-validations` (a value without is not walked).
+    validated: bool = False
 
 
 def shape_of(schema: Mapping[str, Any], root: bool = False) -> Shape:
     """The CEL view of a structural schema node (unknown keywords are ignored; nothing raises)."""
     shape = _shape(schema, root)
     shape.schema = schema
+    below = [sub for _, sub in shape.properties.values()] + [s for s in (shape.items, shape.values) if s]
+    shape.validated = bool(schema.get("x-kubernetes-validations")) or any(sub.validated for sub in below)
     return shape
 
 

@@ -443,6 +443,90 @@ def evaluated_resource(obj: K8sObject, catalog: CrdCatalog) -> EvaluatedResource
     return EvaluatedResource(evaluation, version)
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What one rule decided on one value, wherever the value is, and the interpreter steps that took."""
+
+    steps: int
+    message: str | None  # why the value fails the rule; None when it passes
+    at_field_path: bool = False  # reported at the rule's fieldPath below the value (a false verdict)
+
+
+# Per entry, beyond its key and message: about what the dict slot, the key and entry tuples and the outcome
+# take (CPython, 64-bit).
+_ENTRY_BYTES = 256
+
+
+class EvaluationCache:
+    """What each rule decided on each value it met: a (rule, value) pair is evaluated once per process.
+
+    Custom resources repeat sub-objects (one listener shape in many Gateways, one route rule in many
+    HTTPRoutes), and a rule's outcome depends on nothing but the rule, its schema node (the `Shape`: the
+    value's CEL types, defaults and type mismatches) and the value. A replayed outcome charges the steps its
+    evaluation took to the object's budget (`Budget.charge`), which runs out where the evaluation would, so
+    what the cache holds never changes a finding: output is the same whatever the process saw before, with
+    any number of worker processes. Only completed evaluations are kept.
+
+    A value's key is its `marshal` serialization in format 2 (no back-references, so equal values give
+    equal bytes): exact and typed (int 1, float 1.0, True and "1" differ, and so do 0.0 and -0.0), map keys
+    and list items in their order (a map in another key order is another entry). A value marshal does not
+    take, or one whose key is over `max_value_bytes`, is not cached: a large value seldom repeats (a whole
+    resource carries its name), and its key would be a copy of it. Entries hold their rule and shape, so
+    the ids in their keys stay unique; the least recently used go once entries take `max_bytes`.
+    """
+
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_value_bytes: int = 16 * 1024) -> None:
+        self.enabled = True
+        self.max_bytes = max_bytes
+        self.max_value_bytes = max_value_bytes
+        self._entries: dict[tuple[int, int, bytes], tuple[CompiledRule, Shape, _Outcome]] = {}
+        self._bytes = 0
+        self.evaluations = 0  # rule evaluations asked for (one compiled rule on one value)
+        self.hits = 0  # of which replayed from the cache
+        self.replayed_steps = 0  # the steps those charged without running
+
+    def clear(self) -> None:
+        """Forget every entry, and zero the counters."""
+        self._entries.clear()
+        self._bytes = self.evaluations = self.hits = self.replayed_steps = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def key(self, value: Any) -> bytes | None:
+        """The key of a decoded YAML value, or None when it is not cached."""
+        if not self.enabled:
+            return None
+        import marshal
+
+        try:
+            key = marshal.dumps(value, 2)
+        except ValueError:  # a type marshal does not take, or nested too deeply
+            return None
+        return key if len(key) <= self.max_value_bytes else None
+
+    def get(self, rule: CompiledRule, shape: Shape, key: bytes) -> _Outcome | None:
+        entry_key = (id(rule), id(shape), key)
+        entry = self._entries.pop(entry_key, None)
+        if entry is None:
+            return None
+        self._entries[entry_key] = entry  # the most recently used
+        self.hits += 1
+        self.replayed_steps += entry[2].steps
+        return entry[2]
+
+    def put(self, rule: CompiledRule, shape: Shape, key: bytes, outcome: _Outcome) -> None:
+        self._entries[(id(rule), id(shape), key)] = (rule, shape, outcome)
+        self._bytes += len(key) + len(outcome.message or "") + _ENTRY_BYTES
+        while self._bytes > self.max_bytes and self._entries:
+            oldest = next(iter(self._entries))  # dicts keep insertion order: the least recently used
+            _, _, evicted = self._entries.pop(oldest)
+            self._bytes -= len(oldest[2]) + len(evicted.message or "") + _ENTRY_BYTES
+
+
+EVALUATION_CACHE = EvaluationCache()
+
+
 def evaluate(version: CrdVersion, value: Any, budget_steps: int = DEFAULT_BUDGET) -> Evaluation:
     """Evaluate every runnable rule of `version` on the custom resource `value` (its decoded document)."""
     from kcheck.cel.program import Budget, BudgetExceededError
@@ -469,20 +553,34 @@ def _evaluate_node(
     from kcheck.cel import program as cel_program
     from kcheck.cel import values as cel_values
 
+    if not shape.validated:
+        return  # no rules at this level or below
     if not cel_values.matches_kind(value, shape):
         return  # the schema rules report a value of the wrong type; Kubernetes rejects it before CEL runs
     rules = [rule for rule in version.rules_at(shape, schema_path) if rule.runnable]
     if rules:
-        mismatches: list[Any] = []
-        self_value = cel_values.to_cel(value, shape, mismatches)
+        cache = EVALUATION_CACHE
+        value_key = cache.key(value)
+        converted: tuple[Any, bool] | None = None  # the CEL value, and whether a value below is mistyped
         for rule in rules:
+            cache.evaluations += 1
+            outcome = None if value_key is None else cache.get(rule, shape, value_key)
             try:
-                failure = _run(rule, self_value, value_path, budget, bool(mismatches))
+                if outcome is not None:
+                    budget.charge(outcome.steps)
+                else:
+                    if converted is None:
+                        mismatches: list[Any] = []
+                        converted = (cel_values.to_cel(value, shape, mismatches), bool(mismatches))
+                    outcome = _run(rule, converted[0], budget, converted[1])
+                    if value_key is not None:
+                        cache.put(rule, shape, value_key, outcome)
             except cel_program.BudgetExceededError:
                 result.exhausted = (value_path, rule)
                 raise
-            if failure is not None:
-                result.failures.append(failure)
+            if outcome.message is not None:
+                path = (*value_path, *rule.field_path) if outcome.at_field_path else value_path
+                result.failures.append(Failure(path, outcome.message, rule))
     for key, child, sub in cel_values.iter_children(value, shape):
         step: ObjectPath = (
             ("properties", key)
@@ -492,18 +590,18 @@ def _evaluate_node(
         _evaluate_node(version, child, sub, (*value_path, key), (*schema_path, *step), budget, result)
 
 
-def _run(
-    rule: CompiledRule, self_value: Any, value_path: ObjectPath, budget: Budget, mistyped: bool = False
-) -> Failure | None:
-    """The failure of one rule on one value, if it fails. `mistyped`: a value below has the wrong type; an
-    error the rule then meets is that type error again (the schema rules report it), not reported twice."""
+def _run(rule: CompiledRule, self_value: Any, budget: Budget, mistyped: bool = False) -> _Outcome:
+    """What one rule decides on one value (`BudgetExceededError` propagates). `mistyped`: a value below has
+    the wrong type; an error the rule then meets is that type error again (the schema rules report it), not
+    reported twice."""
     from kcheck.cel import program as cel_program
 
     program = rule.program
     assert isinstance(program, cel_program.Program)  # only runnable rules get here
+    before = budget.used
     verdict = program.evaluate({"self": self_value}, budget)
     if isinstance(verdict, cel_program.EvaluationError) and mistyped:
-        return None
+        return _Outcome(budget.used - before, None)
     if isinstance(verdict, cel_program.EvaluationError):
         described = cel_program.describe_error(verdict)
         if described == "no such overload":
@@ -513,12 +611,13 @@ def _run(
             )
         else:
             text = f"{described} evaluating rule: {rule.describe()}"
-        return Failure(value_path, text, rule)
+        return _Outcome(budget.used - before, text)
     if verdict is True or (isinstance(verdict, int) and type(verdict).__name__ == "BoolType" and verdict):
-        return None
+        return _Outcome(budget.used - before, None)
     if type(verdict).__name__ != "BoolType":
-        return Failure(value_path, f"rule did not evaluate to a bool: {rule.text.strip()}", rule)
-    return Failure((*value_path, *rule.field_path), _failure_message(rule, self_value, budget), rule)
+        return _Outcome(budget.used - before, f"rule did not evaluate to a bool: {rule.text.strip()}")
+    message = _failure_message(rule, self_value, budget)
+    return _Outcome(budget.used - before, message, at_field_path=True)
 
 
 def _failure_message(rule: CompiledRule, self_value: Any, budget: Budget) -> str:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from celpy import celtypes
-from celpy.evaluation import CELEvalError
+from celpy.evaluation import CELEvalError, Evaluator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -314,3 +315,114 @@ def test_any_expression_on_any_value_compiles_or_evaluates_without_exceptions(
     if isinstance(program, cel_program.Program):
         with contextlib.suppress(cel_program.BudgetExceededError):
             program.evaluate({"self": cel_values.generic(data)}, cel_program.Budget(10_000))
+
+
+class _CelpyEvaluator(Evaluator):
+    """celpy's interpreter as it is, spending one step per node it visits: kcheck's evaluator must give the
+    same values, errors and step counts."""
+
+    def __init__(self, ast: Any, activation: Any, budget: cel_program.Budget) -> None:
+        super().__init__(ast, activation)
+        self.budget = budget
+
+    def _visit_tree(self, tree: Any) -> Any:
+        self.budget.spend()
+        return super()._visit_tree(tree)
+
+    def sub_evaluator(self, ast: Any) -> Evaluator:
+        return _CelpyEvaluator(ast, self.activation, self.budget)
+
+
+def _outcome(evaluate: Callable[[], Any], budget: cel_program.Budget) -> tuple[str, str, int]:
+    try:
+        value = evaluate()
+    except (cel_program.BudgetExceededError, RecursionError):
+        return ("exhausted", "", budget.used)
+    except CELEvalError as problem:
+        value = problem
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as problem:
+        return ("escaped", type(problem).__name__, budget.used)
+    if isinstance(value, CELEvalError):
+        return ("error", cel_program.describe_error(value), budget.used)
+    return ("value", f"{type(value).__name__}: {value!r}", budget.used)
+
+
+def _both(expression: str, self_value: Any, limit: int = 100_000) -> tuple[Any, Any] | None:
+    program = cel_program.compile_expression(expression, RULE_VARIABLES)
+    if not isinstance(program, cel_program.Program):
+        return None
+    bindings = {"self": self_value}
+    ours = cel_program.Budget(limit)
+    theirs = cel_program.Budget(limit)
+    reference = _CelpyEvaluator(program.ast, cel_program._base_activation(), theirs)
+    return (
+        _outcome(lambda: program.evaluate(bindings, ours), ours),
+        _outcome(lambda: reference.evaluate(dict(bindings)), theirs),
+    )
+
+
+def test_no_celpy_node_method_needs_larks_visit_wrapper() -> None:
+    # kcheck's evaluator calls each node's method directly, without lark's check for a `visit_wrapper`
+    # (set by lark's v_args decorators).
+    wrapped = [name for name in dir(Evaluator) if hasattr(getattr(Evaluator, name, None), "visit_wrapper")]
+    assert wrapped == []
+
+
+_SAMPLE = {"a": 1, "items": [1, 2, 3], "m": {"x": "y"}, "s": "text", "google": 2}
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "self.a == 1",
+        "self.items.all(i, i > 0) && self.items.exists_one(i, i == 2)",
+        "self.items.map(x, x * 2).filter(y, y > 2) == [4, 6]",
+        "self.items.all(x, self.items.exists(x, x > 1))",  # an inner variable shadows an outer one
+        "self.items.map(self, self + 1) == [2, 3, 4] && self.size() == 5",  # and `self`, in the macro only
+        "self.items.map(x, [x].map(x, x + 1)[0])",
+        "self.items.all(google, google > 0)",  # a name celpy's base activation holds
+        "has(self.a) && !has(self.zz) && has(self.m.x)",
+        "self.zz > 0",
+        "self.a / 0 == 1",
+        "self.items[7] == 1",
+        "self.a + 'x'",
+        "1 + true",
+        "self.a > 0 ? self.s : 'no'",
+        "self.s.startsWith('te') || self.zz",
+        "size(self.items) == 3 && self.s.matches('^t')",
+        "quantity('1Gi').isGreaterThan(quantity('1Mi')) && ip.isCanonical('1.2.3.4')",
+        "self.items.min() == 1 && url('https://a/b').getHost() == 'a'",
+        "{'k': self.a}.k == 1 && [self.a, 2][1] == 2 && -self.a == -1 && !(self.a == 2)",
+        "self.a in [1, 2] && dyn(self.a) == 1 && type(self.s) == string && int('3') + 1 == 4",
+        "double(self.a) == 1.0 && (self.a + 2) * 3 % 5 == 4",
+        "self.m.all(k, self.m[k] == 'y')",
+    ],
+)
+def test_the_evaluator_matches_celpys_values_errors_and_steps(expression: str) -> None:
+    both = _both(expression, cel_values.generic(_SAMPLE))
+    assert both is not None, expression
+    ours, theirs = both
+    assert ours == theirs
+    # And runs out of a budget at the same step.
+    steps = ours[2]
+    assert _both(expression, cel_values.generic(_SAMPLE), steps - 1) == (
+        ("exhausted", "", steps),
+        ("exhausted", "", steps),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    tokens=st.lists(_TOKENS, max_size=12),
+    data=st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+        lambda children: (
+            st.lists(children, max_size=3) | st.dictionaries(st.sampled_from(["a", "x"]), children)
+        ),
+        max_leaves=10,
+    ),
+)
+def test_any_expression_evaluates_as_celpy_does(tokens: list[str], data: Any) -> None:
+    both = _both(" ".join(tokens), cel_values.generic(data), 2_000)
+    if both is not None:
+        assert both[0] == both[1]

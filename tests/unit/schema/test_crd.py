@@ -192,6 +192,7 @@ def test_evaluation_is_done_once_per_object(monkeypatch: pytest.MonkeyPatch) -> 
     run = SchemaRun(AnalysisContext("1.35"), catalog())
     calls: list[object] = []
     evaluate = crds.evaluate
+
     def counted(*args: Any) -> crds.Evaluation:
         calls.append(args)
         return evaluate(*args)
