@@ -112,8 +112,19 @@ def _aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def _kinds_text(spec: RuleSpec) -> str:
+    """`Pod, Deployment (apps, extensions), Job (batch)`: each kind once, with the groups that serve it."""
+    groups: dict[str, list[str]] = {}
+    for group, kind in spec.applies_to:
+        groups.setdefault(kind, []).append(group)
+    return ", ".join(
+        kind if groups[kind] == [""] else f"{kind} ({', '.join(g or 'core' for g in groups[kind])})"
+        for kind in groups
+    )
+
+
 def _status_line(spec: RuleSpec) -> str:
-    kinds = ", ".join(spec.applies_to_names) if spec.applies_to else "any object"
+    kinds = _kinds_text(spec) if spec.applies_to else "any object"
     parts = [
         f"{spec.status.value.capitalize()}, added in {spec.since}",
         f"severity: {spec.severity.value}",

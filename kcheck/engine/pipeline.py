@@ -10,7 +10,6 @@ inventory without the rules (`resources`, `netpol`, `rbac`) call `prepare` with 
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from kcheck.analyzers.schema.store import check_version
 from kcheck.core import input_ids
 from kcheck.core.errors import UsageError
 from kcheck.core.findings import Finding, Locatable, Report, Violation
-from kcheck.core.fingerprint import fingerprint, number_duplicates
+from kcheck.core.fingerprint import with_fingerprints
 from kcheck.core.location import FILE_START, Location
 from kcheck.core.severity import Severity
 from kcheck.engine.baseline import Baseline, apply_baseline
@@ -281,23 +280,7 @@ def _suppress(prepared: Prepared) -> list[Finding]:
     )
 
 
-def _line_reader(sources: Mapping[str, str]) -> Callable[[Location], str]:
-    # Findings come file by file: the lines of the last file read are enough to keep.
-    last: list[tuple[str, list[str]]] = []
-
-    def line_text(location: Location) -> str:
-        if not last or last[0][0] != location.path:
-            last[:] = [(location.path, sources.get(location.path, "").split("\n"))]
-        lines = last[0][1]
-        index = location.span.line - 1
-        return lines[index] if 0 <= index < len(lines) else ""
-
-    return line_text
-
-
 def _finish(findings: list[Finding], texts: Mapping[str, str], baseline: Baseline | None) -> list[Finding]:
-    """Fingerprint, sort and number the findings, then mark those the baseline already knows."""
-    line_text = _line_reader(texts)
-    findings = [dataclasses.replace(f, fingerprint=fingerprint(f, line_text(f.location))) for f in findings]
-    findings = number_duplicates(sorted(findings, key=Finding.sort_key))
+    """Fingerprint, number and sort the findings, then mark those the baseline already knows."""
+    findings = sorted(with_fingerprints(findings, texts), key=Finding.sort_key)
     return apply_baseline(findings, baseline) if baseline is not None else findings

@@ -23,9 +23,10 @@ class InputFile:
     path: Path | None  # None for stdin
 
 
-def _display(path: Path, cwd: Path) -> str:
+def _display(path: Path, resolved: Path, cwd: Path, resolved_cwd: Path) -> str:
+    """How `path` is reported from `cwd`; `resolved` and `resolved_cwd` are what they resolve to."""
     try:
-        return path.resolve().relative_to(cwd.resolve()).as_posix()
+        return resolved.relative_to(resolved_cwd).as_posix()
     except ValueError:
         # Outside the working directory: relative still (`../shared/x.yaml`), so SARIF URIs stay relative.
         return Path(os.path.relpath(path, cwd)).as_posix()
@@ -61,6 +62,7 @@ def discover(
     """Expand `paths` into files. A file named explicitly is read whatever its suffix (pre-commit passes
     file names); excludes apply to it too, relative to `exclude_base` (the config file's directory)."""
     base = (exclude_base or cwd).resolve()
+    resolved_cwd = cwd.resolve()
     found: dict[str, InputFile] = {}
     for raw in paths or ["."]:
         if raw == STDIN:
@@ -74,12 +76,13 @@ def discover(
         else:
             raise UsageError(f"{raw}: no such file or directory")
         for candidate in candidates:
+            resolved = candidate.resolve()  # once per file: it costs a system call per path component
             try:
-                relative = candidate.resolve().relative_to(base).as_posix()
+                relative = resolved.relative_to(base).as_posix()
             except ValueError:
                 relative = candidate.as_posix()
             if excludes and is_excluded(relative, excludes):
                 continue
-            display = _display(candidate, cwd)
+            display = _display(candidate, resolved, cwd, resolved_cwd)
             found.setdefault(display, InputFile(display, candidate))
     return sorted(found.values(), key=lambda f: f.display_path)

@@ -1,9 +1,9 @@
-"""Files to YAML documents: decoded values plus the composed nodes that give every key and value a span.
+"""Files to YAML documents: decoded values plus a span index that gives every key and value a span.
 
 Parsing uses ruamel.yaml's C composer (libyaml underneath) directly: its nodes carry start and end marks,
-which is all a span index needs, at about the cost of libyaml itself. The round-trip loader would cost
-about 14x more. Comments are not needed from the parser: the few kcheck reads (`# kcheck:` directives,
-`# Source:` lines of `helm template`) are found in the text.
+which is all the span index (`spans`) needs, at about the cost of libyaml itself. The round-trip loader
+would cost about 14x more. Comments are not needed from the parser: the few kcheck reads (`# kcheck:`
+directives, `# Source:` lines of `helm template`) are found in the text.
 
 A stream that fails to parse is split at its document markers and each part is parsed on its own, so one
 broken document does not hide the others.
@@ -11,6 +11,7 @@ broken document does not hide the others.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import re
 from collections.abc import Iterator
@@ -21,31 +22,23 @@ from typing import Any, BinaryIO
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode
+from ruamel.yaml.nodes import Node, ScalarNode
 from ruamel.yaml.tag import Tag
 
 from kcheck.core import input_ids
 from kcheck.core.location import Location, ObjectPath, Span
+from kcheck.source import spans
 from kcheck.source.decode import DecodeError, decode, position_of
-from kcheck.source.values import (
-    NON_PLAIN,
-    PLAIN,
-    Builder,
-    Limits,
-    NodeError,
-    find_child,
-    key_string,
-    node_span,
-)
-from kcheck.source.values import scalar_value as _scalar_value
+from kcheck.source.values import NON_PLAIN, PLAIN, Builder, Limits, NodeError, node_span
 
 # Files larger than this are reported and skipped: at about 6 MB/s of parsing, bigger ones would stall a
 # pre-commit hook, and no hand-written manifest comes close (the largest file of the corpus is 2.5 MB).
 DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024
 
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?=[ \t]|$)", re.MULTILINE)
-# Only a document with an alias can expand; this is a cheap over-approximation of "has an alias".
-_MAY_HAVE_ALIAS = re.compile(r"(?:^|[\s\[{,])\*[^\s\]},]")
+# Anchor and alias names as libyaml scans them: it takes no other character in a name.
+_ANCHOR = re.compile(r"&([0-9A-Za-z_-]+)")
+_ALIAS = re.compile(r"\*([0-9A-Za-z_-]+)")
 _HELM_SOURCE = re.compile(r"^# Source: (\S.*?)\s*$", re.MULTILINE)
 
 
@@ -89,24 +82,32 @@ class SourceFile:
 
 @dataclass(eq=False)
 class Document:
-    """One YAML document of a file, with its decoded value and the nodes behind it."""
+    """One YAML document of a file, with its decoded value and the span index of its nodes."""
 
     file: SourceFile
     index: int  # position among the file's non-empty documents
-    root: Node
+    span_index: spans.Index
     value: Any
     line_offset: int  # added to node marks when the file was parsed in parts
     helm_source: str | None = None
+    # Where `root` composes the nodes again from: the text that was parsed and the root's position in it.
+    stream: str = field(default="", repr=False)
+    position: int = 0
 
-    def node_at(self, path: ObjectPath) -> tuple[Node | None, Node, int]:
-        """(key node of the last step found, deepest node found, number of path parts found)."""
-        node, key_node, found = self.root, None, 0
+    @property
+    def root(self) -> Node:
+        """The root node, composed again: documents keep their span index, not their nodes (see `spans`)."""
+        return list(_compose(self.stream, self.line_offset, []))[self.position]
+
+    def record_at(self, path: ObjectPath) -> tuple[spans.Record | None, spans.Record, int]:
+        """(key record of the last step found, deepest record found, number of path parts found)."""
+        number, key_record, found = 0, None, 0
         for part in path:
-            next_key, next_node = find_child(node, part, _key_text)
-            if next_node is None:
+            next_key, next_number = spans.child(self.span_index, number, part)
+            if next_number is None:
                 break
-            node, key_node, found = next_node, next_key, found + 1
-        return key_node, node, found
+            number, key_record, found = next_number, next_key, found + 1
+        return key_record, self.span_index[number], found
 
     def span_of(self, path: ObjectPath) -> Span:
         """The span of `path`, or of its longest existing prefix when part of it is missing.
@@ -114,39 +115,36 @@ class Document:
         A key with a scalar value spans `key: value`; a key with a collection value spans the key; a
         collection reached by index spans its first entry, so a container points at `- name: app`.
         """
-        key_node, node, found = self.node_at(path)
-        if (key_node is not None and found == len(path)) or (
-            key_node is not None and type(node) is not ScalarNode
+        key_record, record, found = self.record_at(path)
+        if (key_record is not None and found == len(path)) or (
+            key_record is not None and record[0] != spans.SCALAR
         ):
-            if type(node) is ScalarNode:
-                return self._span(key_node, node)
-            return self._span(key_node, key_node)
-        return self._entry_span(node)
+            if record[0] == spans.SCALAR:
+                return self._span(key_record, record)
+            return self._span(key_record, key_record)
+        return self._entry_span(record)
 
     def locate(self, path: ObjectPath) -> Location:
         return Location(self.file.path, self.span_of(path))
 
-    def _entry_span(self, node: Node) -> Span:
-        if type(node) is MappingNode and node.value:
-            key_node, value_node = node.value[0]
-            return self._span(key_node, value_node if type(value_node) is ScalarNode else key_node)
-        if type(node) is not ScalarNode and node.value:
-            return self._entry_span(node.value[0])
-        return self._span(node, node)
+    def _entry_span(self, record: spans.Record) -> Span:
+        if record[0] == spans.MAPPING and len(record) > spans.CHILDREN:
+            key_record = spans.key_record(record, spans.CHILDREN)
+            value_record = self.span_index[record[spans.CHILDREN + spans.PAIR - 1]]
+            return self._span(key_record, value_record if value_record[0] == spans.SCALAR else key_record)
+        if record[0] == spans.SEQUENCE and len(record) > spans.CHILDREN:
+            return self._entry_span(self.span_index[record[spans.CHILDREN]])
+        return self._span(record, record)
 
-    def _span(self, first: Node, last: Node) -> Span:
-        start, end = node_span(first, self.line_offset), node_span(last, self.line_offset)
-        end_line, end_column = end.end_line, end.end_column
+    def _span(self, first: spans.Record, last: spans.Record) -> Span:
+        line, column = first[1] + 1 + self.line_offset, first[2] + 1
+        end_line, end_column = last[3] + 1 + self.line_offset, last[4] + 1
         # A block scalar ends at the start of the line after it; end at the end of its last line instead.
-        if end_column == 1 and end_line > start.line:
+        if end_column == 1 and end_line > line:
             end_line -= 1
             lengths = self.file.line_lengths
             end_column = (lengths[end_line - 1] if end_line - 1 < len(lengths) else 0) + 1
-        return Span(start.line, start.column, end_line, end_column)
-
-
-def _key_text(node: Node) -> str:
-    return key_string(_scalar_value(node)) if type(node) is ScalarNode else ""
+        return Span(line, column, end_line, end_column)
 
 
 def _is_empty(node: Node) -> bool:
@@ -202,31 +200,61 @@ def _parts(text: str) -> Iterator[tuple[str, int]]:
         line += part.count("\n")
 
 
-def _roots(source: SourceFile) -> Iterator[tuple[Node, int]]:
+def _roots(source: SourceFile) -> Iterator[tuple[Node, int, str, int]]:
+    """(root node, line offset, the text it was composed from, its position among that text's roots)."""
     problems: list[SourceProblem] = []
     roots = list(_compose(source.text, 0, problems))
     if not problems:
-        yield from ((root, 0) for root in roots)
+        yield from ((root, 0, source.text, position) for position, root in enumerate(roots))
         return
     # Recover: parse each part between document markers alone, so only the broken ones are lost.
     for part, offset in _parts(source.text):
-        for root in _compose(part, offset, source.problems):
-            yield root, offset
+        for position, root in enumerate(_compose(part, offset, source.problems)):
+            yield root, offset, part, position
 
 
 def _helm_sources(text: str) -> list[tuple[int, str]]:
+    """(line, chart path) of each `# Source:` line that `helm template` writes."""
     if "# Source: " not in text:
         return []
-    return [(position_of(text, m.start())[0], m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+    sources, line, counted = [], 1, 0
+    for match in _HELM_SOURCE.finditer(text):
+        line += text.count("\n", counted, match.start())  # counting from the previous match, not the start
+        counted = match.start()
+        sources.append((line, match.group(1)))
+    return sources
+
+
+def _may_have_alias(text: str) -> bool:
+    """Whether some `*name` in the text has a `&name`: without that, no document of it has an alias, and
+    only a document with an alias can expand. A cheap over-approximation (names in comments count too)."""
+    if "&" not in text or "*" not in text:
+        return False
+    return not set(_ANCHOR.findall(text)).isdisjoint(_ALIAS.findall(text))
 
 
 def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
     """Fill `source.documents` and `source.problems` from `source.text`."""
+    # Composing a file allocates every node of it at once, and none is garbage until the file is built:
+    # the collections that the allocations set off would walk all of them, free nothing, and promote them
+    # to the oldest generation, whose collections then come more often. Profiled on the corpus, that was
+    # over a third of a run. Nothing of a parse is cyclic unless an alias refers to its own anchor, and such
+    # a document is rejected: what a parse leaves is freed by reference counting, or collected later.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(source, limits)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(source: SourceFile, limits: Limits | None) -> SourceFile:
     limits = limits or Limits()
     helm = _helm_sources(source.text)
-    may_alias = "&" in source.text and _MAY_HAVE_ALIAS.search(source.text) is not None
+    may_alias = _may_have_alias(source.text)
     previous_end = 0
-    for root, offset in _roots(source):
+    for root, offset, stream, position in _roots(source):
         if _is_empty(root):
             continue
         start_line = root.start_mark.line + 1 + offset
@@ -237,6 +265,7 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
             if may_alias:
                 builder.check_expansion(root)
             value = builder.build(root)
+            record = spans.index(root)
         except NodeError as error:
             source.problems.append(_node_problem(error, offset, limits))
             continue
@@ -256,7 +285,9 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
             if (problem.rule_id, problem.span) not in seen:
                 seen.add((problem.rule_id, problem.span))
                 source.problems.append(SourceProblem(problem.rule_id, problem.span, problem.args))
-        source.documents.append(Document(source, len(source.documents), root, value, offset, helm_source))
+        source.documents.append(
+            Document(source, len(source.documents), record, value, offset, helm_source, stream, position)
+        )
     return source
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -302,17 +301,36 @@ class Builder:
     def key_of(self, node: Node) -> str:
         if type(node) is not ScalarNode:
             raise NodeError(node, "a mapping key must be a scalar: Kubernetes turns keys into JSON strings")
+        if node.ctag is PLAIN:  # most keys: a plain word that reads as itself
+            value = resolve_plain(node.value)
+            if type(value) is str:
+                return value
         return key_string(self.build(node))
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merges: list[Node] = []
         build, key_of = self.build, self.key_of
+        # Most values are scalars: decoded here as `build` would decode them, without two calls each.
+        inline = depth + 1 <= self.limits.max_depth
         for key_node, value_node in node.value:
-            if is_merge_key(key_node):
+            quoted_key = type(key_node) is ScalarNode and key_node.ctag is NON_PLAIN
+            if not quoted_key and is_merge_key(key_node):
                 merges.append(value_node)
                 continue
-            result[key_of(key_node)] = build(value_node, depth + 1)
+            if inline and type(value_node) is ScalarNode:
+                text = value_node.value
+                if value_node.ctag is PLAIN:
+                    value = resolve_plain(text)
+                    if type(value) is not str and text not in _YAML12_TABLE:
+                        self._check_reading(value_node, value)
+                else:
+                    value = scalar_value(value_node)
+            else:
+                value = build(value_node, depth + 1)
+            # The value is decoded before its key, as ever: the order of the problems (and which NodeError
+            # is raised) stays that of the document's values first.
+            result[key_node.value if quoted_key else key_of(key_node)] = value
         if len(result) + len(merges) != len(node.value):
             self._report_duplicate_keys(node)
         for merged in merges:
@@ -348,30 +366,3 @@ class Builder:
                 )
             else:
                 first[key] = key_node
-
-
-def find_child(node: Node, part: str | int, key_of: Callable[[Node], str]) -> tuple[Node | None, Node | None]:
-    """(key node, value node) for one step of an object path, following merge keys; (None, None) if absent."""
-    if isinstance(part, int):
-        if type(node) is SequenceNode and 0 <= part < len(node.value):
-            return None, node.value[part]
-        return None, None
-    if type(node) is not MappingNode:
-        return None, None
-    found: tuple[Node | None, Node | None] = (None, None)
-    merges: list[Node] = []
-    for key_node, value_node in node.value:
-        if type(key_node) is not ScalarNode:
-            continue
-        if is_merge_key(key_node):
-            merges.append(value_node)
-        elif key_of(key_node) == part:
-            found = (key_node, value_node)  # the last duplicate wins, as in the decoded value
-    if found[1] is not None:
-        return found
-    for merged in merges:
-        for item in merged.value if type(merged) is SequenceNode else [merged]:
-            key_node, value_node = find_child(item, part, key_of)
-            if value_node is not None:
-                return key_node, value_node
-    return None, None

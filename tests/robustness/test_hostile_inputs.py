@@ -50,6 +50,23 @@ def _bomb() -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
+def _json_style_bomb() -> bytes:
+    # Aliases right after a JSON-style key (`{"k":*a}`, no space after the colon) expand the same way.
+    lines = [
+        '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"lol"},"data":{',
+        '"a":&a ["lol","lol"]',
+    ]
+    for previous, name in zip("abcdefghijklmnopq", "bcdefghijklmnopqr", strict=True):
+        lines.append(f',"{name}":&{name} {{"x":*{previous},"y":*{previous},"z":*{previous}}}')
+    return ("\n".join(lines) + "}}\n").encode()
+
+
+def test_aliases_after_json_style_keys_are_counted(tmp_path: Path) -> None:
+    (tmp_path / "hostile.yaml").write_bytes(_json_style_bomb())
+    result = _run(tmp_path)
+    assert "hostile.yaml:" in result.stdout and "KC012" in result.stdout, result.stdout + result.stderr
+
+
 def _every_field_wrong() -> bytes:
     return b"""\
 apiVersion: 1
