@@ -12,17 +12,14 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from kcheck.engine.filestage import FileOutcome, FileStage, StagePlan
 from kcheck.source.discover import InputFile
 from kcheck.source.loader import SourceFile
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
 # Below this many files a process pool costs more than it saves (starting workers, sending outcomes back).
 PARALLEL_FROM_FILES = 40
+_TASKS_PER_WORKER = 8
 
 
 class StageError(Exception):
@@ -57,12 +54,39 @@ def _start_worker(plan: StagePlan) -> None:
     _worker_stage = FileStage(plan)
 
 
-def _run_in_worker(file: InputFile) -> FileOutcome:
+def _run_in_worker(files: Sequence[InputFile]) -> list[FileOutcome]:
     assert _worker_stage is not None
+    outcomes = []
+    for file in files:
+        try:
+            outcomes.append(_worker_stage.run(file))
+        except Exception:
+            raise _failure(file.display_path) from None
+    return outcomes
+
+
+def _batches(files: Sequence[InputFile], jobs: int) -> list[list[InputFile]]:
+    """Consecutive runs of files of about the same size in bytes, one task each: sending small files one by
+    one costs more than checking them, and several tasks per worker still share out uneven files (a
+    directory of CRDs next to one of ConfigMaps)."""
+    sizes = [_size(file) for file in files]
+    share = max(1, sum(sizes) // (jobs * _TASKS_PER_WORKER))
+    batches: list[list[InputFile]] = []
+    filled = share
+    for file, size in zip(files, sizes, strict=True):
+        if filled >= share:
+            batches.append([])
+            filled = 0
+        batches[-1].append(file)
+        filled += size
+    return batches
+
+
+def _size(file: InputFile) -> int:
     try:
-        return _worker_stage.run(file)
-    except Exception:
-        raise _failure(file.display_path) from None
+        return file.path.stat().st_size if file.path is not None else 0
+    except OSError:
+        return 0
 
 
 def run_stage(
@@ -101,22 +125,25 @@ def run_stage(
     method = "fork" if sys.platform == "linux" else "spawn"
     context = multiprocessing.get_context(method)
     with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(plan,)) as pool:
-        futures: list[Future[FileOutcome] | None] = [
-            None if file.path is None else pool.submit(_run_in_worker, file) for file in files
-        ]
+        on_disk = [file for file in files if file.path is not None]
+        batches = [(batch, pool.submit(_run_in_worker, batch)) for batch in _batches(on_disk, jobs)]
+        outcomes: dict[str, FileOutcome] = {}
         try:
-            for file, future in zip(files, futures, strict=True):
-                if future is None:
+            for file in files:
+                if file.path is None:
                     yield here(file)
-                else:
+                    done()
+                    continue
+                while file.display_path not in outcomes:
+                    batch, future = batches.pop(0)
                     try:
-                        yield future.result()
+                        outcomes.update((outcome.path, outcome) for outcome in future.result())
                     except BrokenProcessPool:
-                        # Which file killed it is unknown: this is the first one whose outcome is missing.
-                        detail = "a worker process died before this file's outcome came back"
-                        raise StageError(file.display_path, detail) from None
+                        # Which file killed it is unknown: one of this batch, whose outcomes are missing.
+                        detail = f"a worker process died checking the {len(batch)} file(s) from this one on"
+                        raise StageError(batch[0].display_path, detail) from None
+                yield outcomes.pop(file.display_path)
                 done()
         finally:
-            for pending in futures:
-                if pending is not None:
-                    pending.cancel()
+            for _, pending in batches:
+                pending.cancel()
