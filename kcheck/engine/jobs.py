@@ -12,10 +12,14 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from kcheck.engine.filestage import FileOutcome, FileStage, StagePlan
 from kcheck.source.discover import InputFile
 from kcheck.source.loader import SourceFile
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 # Below this many files a process pool costs more than it saves (starting workers, sending outcomes back).
 PARALLEL_FROM_FILES = 40
@@ -96,44 +100,67 @@ def run_stage(
     stdin: SourceFile | None = None,
     progress: Callable[[], None] | None = None,
 ) -> Iterator[FileOutcome]:
-    """The outcome of each file, in order; standard input (loaded by the caller) is parsed in this process."""
-    done = progress or (lambda: None)
-    local: FileStage | None = None
+    """The outcome of each file, in order; standard input (loaded by the caller) is parsed in this process.
 
-    def here(file: InputFile) -> FileOutcome:
-        nonlocal local
-        local = local or FileStage(plan)
-        try:
-            if file.path is None:
-                assert stdin is not None, "standard input is loaded by the caller"
-                return local.run_source(stdin)
-            return local.run(file)
-        except Exception:
-            raise _failure(file.display_path) from None
-
+    With a pool, the files are handed out at once: the workers start on them while the caller does other
+    work, before it asks for the first outcome."""
+    local = _Local(plan, stdin)
     if jobs <= 1 or len(files) < 2:
-        for file in files:
-            yield here(file)
-            done()
-        return
+        return _serial(local, files, progress)
     # Imported here: a pre-commit run on a few files never starts a pool.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
 
     # fork shares the parent's imports and the plan without pickling; elsewhere the plan is sent once.
     method = "fork" if sys.platform == "linux" else "spawn"
-    context = multiprocessing.get_context(method)
-    with ProcessPoolExecutor(jobs, context, initializer=_start_worker, initargs=(plan,)) as pool:
-        on_disk = [file for file in files if file.path is not None]
-        batches = [(batch, pool.submit(_run_in_worker, batch)) for batch in _batches(on_disk, jobs)]
-        outcomes: dict[str, FileOutcome] = {}
+    pool = ProcessPoolExecutor(jobs, multiprocessing.get_context(method), _start_worker, (plan,))
+    on_disk = [file for file in files if file.path is not None]
+    batches = [(batch, pool.submit(_run_in_worker, batch)) for batch in _batches(on_disk, jobs)]
+    return _collect(pool, batches, local, files, progress)
+
+
+class _Local:
+    """The stage in this process, for standard input and for runs without workers (prepared on first use)."""
+
+    def __init__(self, plan: StagePlan, stdin: SourceFile | None) -> None:
+        self._plan, self._stdin = plan, stdin
+        self._stage: FileStage | None = None
+
+    def run(self, file: InputFile) -> FileOutcome:
+        self._stage = self._stage or FileStage(self._plan)
         try:
-            for file in files:
-                if file.path is None:
-                    yield here(file)
-                    done()
-                    continue
+            if file.path is None:
+                assert self._stdin is not None, "standard input is loaded by the caller"
+                return self._stage.run_source(self._stdin)
+            return self._stage.run(file)
+        except Exception:
+            raise _failure(file.display_path) from None
+
+
+def _serial(
+    local: _Local, files: Sequence[InputFile], progress: Callable[[], None] | None
+) -> Iterator[FileOutcome]:
+    for file in files:
+        yield local.run(file)
+        if progress is not None:
+            progress()
+
+
+def _collect(
+    pool: ProcessPoolExecutor,
+    batches: list[tuple[list[InputFile], Future[list[FileOutcome]]]],
+    local: _Local,
+    files: Sequence[InputFile],
+    progress: Callable[[], None] | None,
+) -> Iterator[FileOutcome]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    outcomes: dict[str, FileOutcome] = {}
+    try:
+        for file in files:
+            if file.path is None:
+                yield local.run(file)
+            else:
                 while file.display_path not in outcomes:
                     batch, future = batches.pop(0)
                     try:
@@ -143,7 +170,7 @@ def run_stage(
                         detail = f"a worker process died checking the {len(batch)} file(s) from this one on"
                         raise StageError(batch[0].display_path, detail) from None
                 yield outcomes.pop(file.display_path)
-                done()
-        finally:
-            for _, pending in batches:
-                pending.cancel()
+            if progress is not None:
+                progress()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -192,12 +192,14 @@ def prepare(request: RunRequest) -> Prepared:
             held.append(outcome)
     context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *reference_crds]))
     known = StagePlan(request.settings, enabled, context)
+    # The workers start on the other files while this process checks the objects held back.
+    rest = run_stage(known, [f for f in files if id(f) not in firsts], jobs, stdin, progress)
     if held:
         stage = FileStage(known)
         for outcome in held:
             read.keep(outcome, stage.check_deferred(outcome))
             outcome.deferred.clear()
-    for outcome in run_stage(known, [f for f in files if id(f) not in firsts], jobs, stdin, progress):
+    for outcome in rest:
         read.keep(outcome, outcome.findings)
 
     # File order, whatever order the stages ran in.
