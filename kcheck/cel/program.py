@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import celpy
+import celpy.celtypes
 import lark
-from celpy.evaluation import Activation, CELEvalError, Evaluator, base_functions
+from celpy.evaluation import Activation, CELEvalError, Evaluator, base_functions, eval_error
 
 from kcheck.cel import library
 
@@ -104,6 +105,20 @@ _UNSUPPORTED_FUNCTIONS = frozenset(
 )
 # celpy's parse errors for syntax of CEL it lacks: optional field selection and optional list/map entries.
 _OPTIONAL_SYNTAX = re.compile(r"\.\s*\?|\[\s*\?|\{\s*\?|,\s*\?\s*[\w'\"]")
+# The deepest syntax tree kcheck evaluates, in levels of celpy's tree (the root is level 1). The interpreter
+# recurses once per level, at most two Python frames a level (_BudgetedEvaluator's node methods), so whether
+# an evaluation hits Python's recursion limit (1000 frames) would otherwise depend on how deep the stack
+# already is where it runs, which differs between the main process and a worker of `--jobs`. A fixed limit
+# at compile time makes the outcome the same everywhere. Evaluating a 250-level expression takes at most
+# about 500 frames (497 for a chain of 119 additions, the worst shape measured; the functions of the
+# library need fewer frames than the levels they stand for), so it runs from a stack 300 frames deep with
+# 200 to spare (kcheck lint evaluates 40-50 frames deep). Real rules are far shallower: 84 levels at most
+# in the corpus (Gateway API's sum of the matches of 16 route rules). cel-go's parser refuses expressions
+# nested 250 levels of its own (its default MaxRecursionDepth, which Kubernetes keeps); each of those is one
+# level of celpy's tree or more (a parenthesis is ten), so kcheck skips, as unsupported, some expressions
+# Kubernetes accepts (none in the corpus).
+_MAX_DEPTH = 250
+_TOO_DEEP = "is nested too deeply for kcheck's CEL interpreter"
 
 
 # What `Program.evaluate` returns for an error CEL defines (no such key, division by zero, no such overload):
@@ -176,6 +191,43 @@ _PASS_THROUGH = frozenset(
 )
 
 
+# The operator of each binary or unary node, as celpy maps it.
+_RELATION_OPERATORS = {
+    "relation_lt": "_<_",
+    "relation_le": "_<=_",
+    "relation_ge": "_>=_",
+    "relation_gt": "_>_",
+    "relation_eq": "_==_",
+    "relation_ne": "_!=_",
+    "relation_in": "_in_",
+}
+_ADDITION_OPERATORS = {"addition_add": "_+_", "addition_sub": "_-_"}
+_MULTIPLICATION_OPERATORS = {
+    "multiplication_div": "_/_",
+    "multiplication_mul": "_*_",
+    "multiplication_mod": "_%_",
+}
+_UNARY_OPERATORS = {"unary_not": "!_", "unary_neg": "-_"}
+# The method names celpy's member_dot_arg evaluates as macros.
+_CELPY_MACROS = frozenset({*_MACROS, "reduce", "min"})
+# The reductions of all() and exists(): celpy wraps the operators anew at each call, to the same effect.
+_AND: Callable[[Any, Any], Any] = eval_error("no such overload", TypeError)(celpy.celtypes.logical_and)
+_OR: Callable[[Any, Any], Any] = eval_error("no such overload", TypeError)(celpy.celtypes.logical_or)
+
+
+def _no_overload(tree: lark.Tree[Any], op_tree: lark.Tree[Any], ex: TypeError, left: Any, right: Any) -> Any:
+    err = f"found no matching overload for {op_tree.data!r} applied to '({type(left)}, {type(right)})'"
+    value = CELEvalError(err, ex.__class__, ex.args, tree=tree)
+    value.__cause__ = ex
+    return value
+
+
+def _caused(text: str, tree: lark.Tree[Any], ex: Exception) -> Any:
+    value = CELEvalError(text, ex.__class__, ex.args, tree=tree)
+    value.__cause__ = ex
+    return value
+
+
 class _BudgetedEvaluator(Evaluator):
     """celpy's interpreter, spending one budget step per syntax-tree node it visits (macros included)."""
 
@@ -239,6 +291,217 @@ class _BudgetedEvaluator(Evaluator):
     def sub_evaluator(self, ast: lark.Tree[Any]) -> Evaluator:
         return _BudgetedEvaluator(ast, self.activation, self._budget, self._variables)
 
+    # --- celpy's node methods, without their run-time typing ---------------------------------------------
+    # celpy 0.5's node methods wrap values in `typing.cast(Tuple[List[Result], Result], ...)`: subscripting
+    # a typing generic at run time builds a type object at every call, and typing's cache of them hashes it
+    # through the large `Result` union: about half of the interpreter's time. Below are celpy's methods for
+    # the nodes where that cost shows (cProfile of bench/bench_cel.py), without the casts: the same children
+    # visited in the same order (so the same steps), the same values and errors. What they do not handle
+    # goes to celpy's own method: a one-child link of the precedence chain (`_visit_tree` never calls them
+    # for one), a malformed node, a rare error path that visits nothing.
+    #
+    # They visit children with `_visit_tree` directly (what lark's `visit` and `visit_children` come down
+    # to): a binary operator then costs two Python frames per syntax-tree level instead of four, which is
+    # what bounds the nesting depth `_compile` accepts (_MAX_DEPTH).
+
+    def expr(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 3:
+            return super().expr(tree)
+        visit = self._visit_tree
+        func = self.activation.resolve_function("_?_:_")
+        cond_value = visit(children[0])
+        left = right = celpy.celtypes.BoolType(False)
+        try:
+            # An error is truthy: its value comes from the first branch, as in celpy.
+            if cond_value:
+                left = visit(children[1])
+            else:
+                right = visit(children[2])
+            return func(cond_value, left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            err = (
+                "found no matching overload for _?_:_ "
+                f"applied to '({type(cond_value)}, {type(left)}, {type(right)})'"
+            )
+            return _caused(err, tree, ex)
+
+    def conditionalor(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().conditionalor(tree)
+        func = self.activation.resolve_function("_||_")
+        left, right = self._visit_tree(children[0]), self._visit_tree(children[1])
+        try:
+            return func(left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            err = f"found no matching overload for _||_ applied to '({type(left)}, {type(right)})'"
+            return _caused(err, tree, ex)
+
+    def conditionaland(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().conditionaland(tree)
+        func = self.activation.resolve_function("_&&_")
+        left, right = self._visit_tree(children[0]), self._visit_tree(children[1])
+        try:
+            return func(left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            err = f"found no matching overload for _&&_ applied to '({type(left)}, {type(right)})'"
+            return _caused(err, tree, ex)
+
+    def _operator(self, tree: lark.Tree[Any]) -> Any:
+        # An operator node (`relation_lt: relation "<"`, `unary_not: "!"`) has no celpy method: lark's default
+        # visits its children, the left operand (none for a unary operator).
+        children = tree.children
+        if len(children) == 1 and isinstance(children[0], lark.Tree):
+            return [self._visit_tree(children[0])]
+        return self.visit_children(tree)
+
+    relation_lt = relation_le = relation_ge = relation_gt = relation_eq = relation_ne = relation_in = (
+        _operator
+    )
+    addition_add = addition_sub = multiplication_mul = multiplication_div = multiplication_mod = _operator
+    unary_not = unary_neg = _operator
+
+    def relation(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().relation(tree)
+        op_tree = children[0]
+        op_name = _RELATION_OPERATORS[op_tree.data]
+        func = self.activation.resolve_function(op_name)
+        # The operator node's value is [left].
+        (left, *_), right = self._visit_tree(op_tree), self._visit_tree(children[1])
+        self.logger.debug("relation %r %s %r", left, op_name, right)
+        try:
+            return func(left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _no_overload(tree, op_tree, ex, left, right)
+
+    def addition(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().addition(tree)
+        op_tree = children[0]
+        op_name = _ADDITION_OPERATORS[op_tree.data]
+        func = self.activation.resolve_function(op_name)
+        (left, *_), right = self._visit_tree(op_tree), self._visit_tree(children[1])
+        self.logger.debug("addition %r %s %r", left, op_name, right)
+        try:
+            return func(left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _no_overload(tree, op_tree, ex, left, right)
+        except (ValueError, OverflowError) as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _caused("return error for overflow", tree, ex)
+
+    def multiplication(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().multiplication(tree)
+        op_tree = children[0]
+        op_name = _MULTIPLICATION_OPERATORS[op_tree.data]
+        func = self.activation.resolve_function(op_name)
+        (left, *_), right = self._visit_tree(op_tree), self._visit_tree(children[1])
+        self.logger.debug("multiplication %r %s %r", left, op_name, right)
+        try:
+            return func(left, right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _no_overload(tree, op_tree, ex, left, right)
+        except ZeroDivisionError as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _caused("modulus or divide by zero", tree, ex)
+        except (ValueError, OverflowError) as ex:
+            self.logger.debug("%s(%s, %s) --> %s", func.__name__, left, right, ex)
+            return _caused("return error for overflow", tree, ex)
+
+    def unary(self, tree: lark.Tree[Any]) -> Any:
+        children = tree.children
+        if len(children) != 2:
+            return super().unary(tree)
+        op_tree = children[0]
+        op_name = _UNARY_OPERATORS[op_tree.data]
+        func = self.activation.resolve_function(op_name)
+        # The operator node's value is [].
+        _, right = self._visit_tree(op_tree), self._visit_tree(children[1])
+        self.logger.debug("unary %s %r", op_name, right)
+        try:
+            return func(right)
+        except TypeError as ex:
+            self.logger.debug("%s(%s) --> %s", func.__name__, right, ex)
+            err = f"found no matching overload for {op_tree.data!r} applied to '({type(right)})'"
+            return _caused(err, tree, ex)
+        except ValueError as ex:
+            self.logger.debug("%s(%s) --> %s", func.__name__, right, ex)
+            return _caused("return error for overflow", tree, ex)
+
+    def member_dot_arg(self, tree: lark.Tree[Any]) -> Any:
+        # celpy's builds a `Callable[[BoolType, Result], BoolType]` at every call, macro or method.
+        member_tree, method_name_token = tree.children[:2]
+        method = str(method_name_token)
+        if method in _CELPY_MACROS:
+            if method not in _MACROS:
+                # `reduce()`, and celpy's `min()` macro: kcheck refuses the one and compiles `min()` as
+                # Kubernetes' function.
+                return super().member_dot_arg(tree)
+            member_list = self._visit_tree(member_tree)
+            if isinstance(member_list, CELEvalError):
+                return member_list
+            if method == "map":
+                return celpy.celtypes.ListType(map(self.build_macro_eval(tree), member_list))
+            if method == "filter":
+                return celpy.celtypes.ListType(filter(self.build_macro_eval(tree), member_list))
+            if method == "all":
+                sub_expr = self.build_ss_macro_eval(tree)
+                return functools.reduce(_AND, map(sub_expr, member_list), celpy.celtypes.BoolType(True))
+            if method == "exists":
+                sub_expr = self.build_ss_macro_eval(tree)
+                return functools.reduce(_OR, map(sub_expr, member_list), celpy.celtypes.BoolType(False))
+            sub_expr = self.build_macro_eval(tree)  # exists_one
+            count = sum(1 for value in member_list if bool(sub_expr(value)))
+            return celpy.celtypes.BoolType(count == 1)
+        if len(tree.children) == 2:
+            member, ident = self.visit_children(tree)
+            return self.method_eval(member, ident)
+        member, ident, expr_iter = self.visit_children(tree)
+        return self.method_eval(member, ident, expr_iter)
+
+    def method_eval(self, object: Any, method_ident: lark.Token, exprlist: Any = None) -> Any:
+        try:
+            function = self.activation.resolve_function(method_ident.value)
+        except KeyError:
+            # An undeclared method (refused at compile time): celpy's error.
+            return super().method_eval(object, method_ident, exprlist)
+        if isinstance(object, CELEvalError):
+            return object
+        if isinstance(exprlist, CELEvalError):
+            return exprlist
+        try:
+            return function(object, *(exprlist or []))
+        except ValueError as ex:
+            value = CELEvalError("return error for overflow", ex.__class__, ex.args, token=method_ident)
+            value.__cause__ = ex
+            return value
+        except (TypeError, AttributeError) as ex:
+            self.logger.debug("method_eval(%r, %r, %s) --> %r", object, method_ident, exprlist, ex)
+            value = CELEvalError("no such overload", ex.__class__, ex.args, token=method_ident)
+            value.__cause__ = ex
+            return value
+
+    def exprlist(self, tree: lark.Tree[Any]) -> Any:
+        values = self.visit_children(tree)
+        for value in values:
+            if isinstance(value, CELEvalError):
+                return value
+        return celpy.celtypes.ListType(values)
+
 
 @dataclass(frozen=True)
 class Program:
@@ -257,7 +520,8 @@ class Program:
         except CELEvalError as problem:
             return problem
         except RecursionError:
-            # A deeply nested value or expression: as costly as Kubernetes would find it.
+            # A deeply nested value (expressions are at most _MAX_DEPTH deep, which fits): as costly as
+            # Kubernetes would find it.
             raise BudgetExceededError from None
         except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as problem:
             # celpy lets some operand errors escape as Python exceptions (a map of mixed keys compared, a
@@ -288,7 +552,8 @@ def _compile(text: str, variables: frozenset[str]) -> Program | CompileProblem:
     try:
         ast = _environment().compile(text)
     except RecursionError:
-        return CompileProblem("is nested too deeply for kcheck's CEL interpreter", True)
+        # lark's LALR parser does not recurse: kept in case a parser of another version does.
+        return CompileProblem(_TOO_DEEP, True)
     except Exception as problem:
         if _OPTIONAL_SYNTAX.search(text):
             return CompileProblem("uses CEL optional field selection, which kcheck cannot evaluate", True)
@@ -297,6 +562,8 @@ def _compile(text: str, variables: frozenset[str]) -> Program | CompileProblem:
             f" at line {line}, column {column}" if isinstance(line, int) and isinstance(column, int) else ""
         )
         return CompileProblem(f"syntax error{where}")
+    if _depth(ast) > _MAX_DEPTH:
+        return CompileProblem(_TOO_DEEP, True)
     _rewrite_namespaces(ast)
     for node in ast.iter_subtrees():
         # lark names nodes with Tokens, whose Python-level __eq__ each method lookup and each comparison in
@@ -307,6 +574,17 @@ def _compile(text: str, variables: frozenset[str]) -> Program | CompileProblem:
         return refused
     used = frozenset(name for node in ast.iter_subtrees() if (name := _ident_name(node)) in variables)
     return Program(text, ast, used)
+
+
+def _depth(ast: lark.Tree[Any]) -> int:
+    """The levels of `ast` (iteratively: the tree may be deeper than Python's recursion limit)."""
+    deepest = 0
+    pending = [(ast, 1)]
+    while pending:
+        node, depth = pending.pop()
+        deepest = max(deepest, depth)
+        pending.extend((child, depth + 1) for child in node.children if isinstance(child, lark.Tree))
+    return deepest
 
 
 def _ident_name(node: lark.Tree[Any]) -> str | None:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import dis
+import inspect
+import sys
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -334,6 +338,8 @@ class _CelpyEvaluator(Evaluator):
 
 
 def _outcome(evaluate: Callable[[], Any], budget: cel_program.Budget) -> tuple[str, str, int]:
+    """What an evaluation gives, exactly: the value and its type, or the error's arguments and where it
+    was raised, or the Python exception that escaped; and the steps it spent."""
     try:
         value = evaluate()
     except (cel_program.BudgetExceededError, RecursionError):
@@ -341,23 +347,36 @@ def _outcome(evaluate: Callable[[], Any], budget: cel_program.Budget) -> tuple[s
     except CELEvalError as problem:
         value = problem
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as problem:
-        return ("escaped", type(problem).__name__, budget.used)
+        return ("escaped", f"{type(problem).__name__}: {problem}", budget.used)
     if isinstance(value, CELEvalError):
-        return ("error", cel_program.describe_error(value), budget.used)
+        # celpy words an undeclared reference with its activation, which kcheck does not clone per evaluation.
+        text = str(value.args[0]).split(" (in activation", 1)[0] if value.args else ""
+        return ("error", f"{text!r} {value.args[1:]!r} at {value.line}:{value.column}", budget.used)
     return ("value", f"{type(value).__name__}: {value!r}", budget.used)
 
 
-def _both(expression: str, self_value: Any, limit: int = 100_000) -> tuple[Any, Any] | None:
+def _parse(expression: str, checked: bool) -> Any:
+    """The syntax tree kcheck evaluates, or (`checked=False`) celpy's parse of what kcheck would refuse."""
+    if not checked:
+        return cel_program._environment().compile(expression)
     program = cel_program.compile_expression(expression, RULE_VARIABLES)
-    if not isinstance(program, cel_program.Program):
+    return program.ast if isinstance(program, cel_program.Program) else None
+
+
+def _both(
+    expression: str, self_value: Any, limit: int = 100_000, checked: bool = True
+) -> tuple[Any, Any] | None:
+    """The outcomes of kcheck's evaluator and of celpy's on the same tree, each with a budget of `limit`."""
+    ast = _parse(expression, checked)
+    if ast is None:
         return None
-    bindings = {"self": self_value}
-    ours = cel_program.Budget(limit)
-    theirs = cel_program.Budget(limit)
-    reference = _CelpyEvaluator(program.ast, cel_program._base_activation(), theirs)
+    ours, theirs = cel_program.Budget(limit), cel_program.Budget(limit)
+    activation = cel_program._base_activation()
+    kcheck_evaluator = cel_program._BudgetedEvaluator(ast, activation, ours)
+    reference = _CelpyEvaluator(ast, activation, theirs)
     return (
-        _outcome(lambda: program.evaluate(bindings, ours), ours),
-        _outcome(lambda: reference.evaluate(dict(bindings)), theirs),
+        _outcome(lambda: kcheck_evaluator.evaluate({"self": self_value}), ours),
+        _outcome(lambda: reference.evaluate({"self": self_value}), theirs),
     )
 
 
@@ -370,45 +389,218 @@ def test_no_celpy_node_method_needs_larks_visit_wrapper() -> None:
 
 _SAMPLE = {"a": 1, "items": [1, 2, 3], "m": {"x": "y"}, "s": "text", "google": 2}
 
+# Expressions on _SAMPLE for every path of the node methods kcheck's evaluator replaces (checked below).
+_EQUIVALENCE_CASES = [
+    "self.a == 1",
+    "self.items.all(i, i > 0) && self.items.exists_one(i, i == 2)",
+    "self.items.map(x, x * 2).filter(y, y > 2) == [4, 6]",
+    "self.items.all(x, self.items.exists(x, x > 1))",  # an inner variable shadows an outer one
+    "self.items.map(self, self + 1) == [2, 3, 4] && self.size() == 5",  # and `self`, in the macro only
+    "self.items.map(x, [x].map(x, x + 1)[0])",
+    "self.items.all(google, google > 0)",  # a name celpy's base activation holds
+    "has(self.a) && !has(self.zz) && has(self.m.x)",
+    "self.zz > 0",
+    "size(self.items) == 3 && self.s.matches('^t')",
+    "quantity('1Gi').isGreaterThan(quantity('1Mi')) && ip.isCanonical('1.2.3.4')",
+    "self.items.min() == 1 && url('https://a/b').getHost() == 'a'",
+    "{'k': self.a}.k == 1 && [self.a, 2][1] == 2 && -self.a == -1 && !(self.a == 2)",
+    "self.a in [1, 2] && dyn(self.a) == 1 && type(self.s) == string && int('3') + 1 == 4",
+    "double(self.a) == 1.0 && (self.a + 2) * 3 % 5 == 4",
+    "self.m.all(k, self.m[k] == 'y')",
+    # the conditional: either branch, nested, an error or a non-bool condition (celpy takes the first
+    # branch of an error), an error in the branch taken, a Python error escaping the branch taken
+    "self.a > 0 ? self.s : 'no'",
+    "self.a < 0 ? self.s : 'no'",
+    "false ? 1 : self.a < 0 ? 2 : 3",
+    "self.zz ? 1 : 2",
+    "self.a ? 1 : 2",
+    "self.a > 0 ? self.zz : 2",
+    "self.a > 0 ? self.a.all(x, true) : false",
+    "(self.a / 0 > 1 ? false : true) || true",
+    # || and &&: short-circuits with an error on either side, no such overload, a Python error escaping
+    "self.zz || true",
+    "true || self.zz",
+    "self.zz || false",
+    "false || self.zz",
+    "self.zz || self.a / 0 == 1",
+    "self.a || true",
+    "self.a || self.s",
+    "self.s.startsWith('te') || self.zz",
+    "self.a.all(x, true) || true",
+    "self.zz && false",
+    "false && self.zz",
+    "self.zz && true",
+    "true && self.zz",
+    "self.a && self.s",
+    "self.a.all(x, true) && false",
+    # relations
+    "self.a != 2 && self.a <= 1 && self.a >= 1 && !(self.a > 1) && !(self.a < 1)",
+    "self.a in self.items && 'x' in self.m && !(9 in self.items)",
+    "true == (1 < 2) == true",
+    "self.a < 'x'",
+    "self.a in self.a",
+    "self.zz == 1",
+    "1 == self.zz",
+    # + and -: no such overload, integer and timestamp overflow, errors on either side
+    "self.s + 's' == 'texts' && self.items + [4] == [1, 2, 3, 4] && 3 - self.a == 2",
+    "self.a + 'x'",
+    "1 + true",
+    "self.s - 's'",
+    "9223372036854775807 + self.a > 0",
+    "-9223372036854775807 - self.a - 1 < 0",
+    "timestamp('9999-12-31T23:59:59Z') + duration('24h') > timestamp('2024-01-01T00:00:00Z')",
+    "self.zz + 1",
+    "1 - self.zz",
+    # *, / and %: division by zero, no such overload, overflow
+    "7 % 3 * 2 / 1 == 2 && 1.0 / 0.0 > 0.0",
+    "self.a / 0 == 1",
+    "self.a % 0 == 0",
+    "self.s * 2",
+    "9223372036854775807 * 2 > 0",
+    "(-9223372036854775807 - 1) / -1 > 0",
+    "self.zz * 2",
+    # ! and -
+    "--self.a == 1 && !!true",
+    "!self.a",
+    "-self.s",
+    "!self.zz",
+    "-self.zz",
+    "-(-9223372036854775807 - 1) > 0",
+    # macros: on a list and a map, empty, errors in the body (kept by all() and exists() where the other
+    # items decide), a non-bool body, an erroneous or non-list target
+    "self.items.exists_one(x, x > 1) || self.items.filter(x, x > 1) == [2, 3]",
+    "self.m.exists(k, k == 'x') && self.m.map(k, k) == ['x']",
+    "[].all(x, false) && ![].exists(x, true) && ![].exists_one(x, true)",
+    "self.items.all(x, x / (x - 2) > 0)",
+    "self.items.exists(x, x / (x - 2) > 0)",
+    "self.items.exists_one(x, x / (x - 2) > 0)",
+    "self.items.filter(x, x / (x - 2) > 0)",
+    "self.items.map(x, x / (x - 2))",
+    "self.items.all(x, x)",
+    "self.items.exists(x, x)",
+    "self.zz.all(x, true)",
+    "self.zz.map(x, x)",
+    "self.a.exists(x, true)",
+    # methods: with and without arguments, no such overload (a TypeError, an AttributeError), an error
+    # for an overflow (a ValueError), an erroneous target or argument
+    "self.s.size() == 4 && self.s.startsWith('t')",
+    "self.s.startsWith(1)",
+    "self.a.getHours()",
+    "timestamp('2024-01-01T00:00:00Z').getHours('Nowhere/Zone')",
+    "self.s.charAt(10)",
+    "self.zz.size()",
+    "self.s.startsWith(self.zz)",
+    # lists, and indexes (out of range, missing keys, no such overload)
+    "[self.a, self.zz]",
+    "size([self.a, 2]) == 2",
+    "self.items[7] == 1",
+    "self.m['zz'] == 'y'",
+    "self.items['x'] == 1",
+]
+# Trees kcheck never evaluates, for the paths of its methods that defer to celpy's: `reduce()` and an
+# undeclared method (refused at compile time), celpy's `min()` macro (compiled as Kubernetes' `min()`).
+_UNCHECKED_CASES = ["[1, 2].reduce(r, i, 0, r + i) == 3", "[3, 1].min() == 1", "self.s.nope()"]
+
 
 @pytest.mark.parametrize(
-    "expression",
-    [
-        "self.a == 1",
-        "self.items.all(i, i > 0) && self.items.exists_one(i, i == 2)",
-        "self.items.map(x, x * 2).filter(y, y > 2) == [4, 6]",
-        "self.items.all(x, self.items.exists(x, x > 1))",  # an inner variable shadows an outer one
-        "self.items.map(self, self + 1) == [2, 3, 4] && self.size() == 5",  # and `self`, in the macro only
-        "self.items.map(x, [x].map(x, x + 1)[0])",
-        "self.items.all(google, google > 0)",  # a name celpy's base activation holds
-        "has(self.a) && !has(self.zz) && has(self.m.x)",
-        "self.zz > 0",
-        "self.a / 0 == 1",
-        "self.items[7] == 1",
-        "self.a + 'x'",
-        "1 + true",
-        "self.a > 0 ? self.s : 'no'",
-        "self.s.startsWith('te') || self.zz",
-        "size(self.items) == 3 && self.s.matches('^t')",
-        "quantity('1Gi').isGreaterThan(quantity('1Mi')) && ip.isCanonical('1.2.3.4')",
-        "self.items.min() == 1 && url('https://a/b').getHost() == 'a'",
-        "{'k': self.a}.k == 1 && [self.a, 2][1] == 2 && -self.a == -1 && !(self.a == 2)",
-        "self.a in [1, 2] && dyn(self.a) == 1 && type(self.s) == string && int('3') + 1 == 4",
-        "double(self.a) == 1.0 && (self.a + 2) * 3 % 5 == 4",
-        "self.m.all(k, self.m[k] == 'y')",
-    ],
+    ("expression", "checked"),
+    [*((case, True) for case in _EQUIVALENCE_CASES), *((case, False) for case in _UNCHECKED_CASES)],
 )
-def test_the_evaluator_matches_celpys_values_errors_and_steps(expression: str) -> None:
-    both = _both(expression, cel_values.generic(_SAMPLE))
+def test_the_evaluator_matches_celpys_values_errors_and_steps(expression: str, checked: bool) -> None:
+    both = _both(expression, cel_values.generic(_SAMPLE), checked=checked)
     assert both is not None, expression
     ours, theirs = both
     assert ours == theirs
     # And runs out of a budget at the same step.
     steps = ours[2]
-    assert _both(expression, cel_values.generic(_SAMPLE), steps - 1) == (
+    assert _both(expression, cel_values.generic(_SAMPLE), steps - 1, checked=checked) == (
         ("exhausted", "", steps),
         ("exhausted", "", steps),
     )
+
+
+_CHAIN_LINKS = ["expr", "conditionalor", "conditionaland", "relation", "addition", "multiplication", "unary"]
+
+
+@pytest.mark.parametrize("method", _CHAIN_LINKS)
+def test_a_one_child_link_of_the_precedence_chain_is_evaluated_as_by_celpy(method: str) -> None:
+    # kcheck's evaluator never calls these methods for a one-child node (it steps through the chain), but
+    # its methods still evaluate one as celpy does.
+    ast = _parse("self.a", checked=True)
+    node = next(node for node in ast.iter_subtrees() if node.data == method)
+    outcomes = []
+    for evaluator_class in (cel_program._BudgetedEvaluator, _CelpyEvaluator):
+        budget = cel_program.Budget(100)
+        evaluator = evaluator_class(ast, cel_program._base_activation(), budget)
+        evaluator.set_activation({"self": cel_values.generic(_SAMPLE)})
+        outcomes.append(_outcome(lambda: getattr(evaluator, method)(node), budget))  # noqa: B023
+    assert outcomes[0] == outcomes[1] == ("value", "IntType: IntType(1)", 10 - _CHAIN_LINKS.index(method))
+
+
+# Methods of kcheck's evaluator that do not replace one of celpy's node methods.
+_NOT_NODE_METHODS = {"set_activation", "ident_value", "sub_evaluator", "visit_children"}
+
+
+def _replacements() -> list[Any]:
+    """The code of kcheck's replacements for celpy's node methods, and of their helpers."""
+    evaluator = cel_program._BudgetedEvaluator
+    names = {
+        name
+        for name, member in vars(evaluator).items()
+        if inspect.isfunction(member) and hasattr(Evaluator, name) and not name.startswith("_")
+    }
+    codes = {getattr(evaluator, name).__code__ for name in names - _NOT_NODE_METHODS}
+    # The methods of the operator nodes (`relation_lt`, ...), which celpy has none of.
+    codes |= {evaluator._operator.__code__, cel_program._no_overload.__code__, cel_program._caused.__code__}
+    return sorted(codes, key=lambda code: code.co_firstlineno)
+
+
+def test_the_cases_run_every_line_of_the_node_methods_kcheck_replaces() -> None:
+    codes = _replacements()
+    assert {code.co_name for code in codes} >= {
+        "expr",
+        "conditionalor",
+        "conditionaland",
+        "relation",
+        "addition",
+        "multiplication",
+        "unary",
+        "member_dot_arg",
+        "method_eval",
+        "exprlist",
+    }
+    executed: dict[Any, set[int]] = {code: set() for code in codes}
+
+    def trace(frame: types.FrameType, event: str, arg: Any) -> Any:
+        lines = executed.get(frame.f_code)
+        if lines is None:
+            return None
+
+        def line(frame: types.FrameType, event: str, arg: Any) -> Any:
+            if event == "line":
+                lines.add(frame.f_lineno)
+            return line
+
+        return line
+
+    previous = sys.gettrace()
+    sys.settrace(trace)
+    try:
+        for expression in _EQUIVALENCE_CASES:
+            _both(expression, cel_values.generic(_SAMPLE))
+        for expression in _UNCHECKED_CASES:
+            _both(expression, cel_values.generic(_SAMPLE), checked=False)
+        for method in _CHAIN_LINKS:
+            test_a_one_child_link_of_the_precedence_chain_is_evaluated_as_by_celpy(method)
+    finally:
+        sys.settrace(previous)
+    missed = {
+        f"{code.co_name}:{line}": inspect.getsourcelines(code)[0][line - code.co_firstlineno].strip()
+        for code in codes
+        for _, line in dis.findlinestarts(code)
+        if line is not None and line != code.co_firstlineno and line not in executed[code]
+    }
+    assert missed == {}
 
 
 @settings(max_examples=300, deadline=None)
