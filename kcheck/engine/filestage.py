@@ -154,6 +154,14 @@ class FileStage:
         return self.run_source(load(file, self.plan.settings))
 
     def run_source(self, source: SourceFile) -> FileOutcome:
+        try:
+            return self._run_source(source)
+        finally:
+            # A document and its file refer to each other: without this, each file's documents, values
+            # and models would wait for the cyclic garbage collector, and memory would grow with the input.
+            source.documents.clear()
+
+    def _run_source(self, source: SourceFile) -> FileOutcome:
         enabled = self.plan.enabled
         outcome = FileOutcome(source.path, source.text, is_manifest(source), "kcheck" in source.text.lower())
         for problem in source.problems:

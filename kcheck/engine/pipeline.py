@@ -189,6 +189,7 @@ def prepare(request: RunRequest) -> Prepared:
                 outcome.objects[index] = for_inventory(obj, (), keep_fields=False)
         read.keep(outcome, outcome.findings)
         if outcome.deferred:
+            outcome.text = ""  # kept by `read.texts` (read again when needed), not twice
             held.append(outcome)
     context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *reference_crds]))
     known = StagePlan(request.settings, enabled, context)

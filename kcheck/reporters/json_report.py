@@ -84,7 +84,17 @@ def render_json(report: Report, options: ReporterOptions) -> Rendered:
     document = {
         "version": FORMAT_VERSION,
         "tool": {"name": "kcheck", "version": report.tool_version},
-        "findings": [_finding(f) for f in shown(report, options)],
+        "findings": [],
         "summary": _summary(report),
     }
-    return Rendered(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    # Each finding is encoded on its own and indented into place: the same text as encoding the whole
+    # document at once, without holding every finding's dict and the indenting encoder's millions of small
+    # pieces at the same time (a hundred megabytes for 30,000 findings).
+    items = [
+        json.dumps(_finding(f), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        for f in shown(report, options)
+    ]
+    if items:
+        text = text.replace('"findings": []', '"findings": [\n    ' + ",\n    ".join(items) + "\n  ]", 1)
+    return Rendered(text + "\n")

@@ -18,16 +18,16 @@ from kcheck.analyzers.schema import (
     non_structural_crd_schema,
     removed_api_version,
     schema_violation,
-    store,
     unknown_field,
     unvalidated_kind,
 )
 from kcheck.analyzers.schema.analysis import ObjectAnalysis, SchemaRun
+from kcheck.analyzers.schema.api_versions import builtin_groups
 from kcheck.analyzers.schema.crd import rule_locations
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.context import AnalysisContext
 from kcheck.inventory.inventory import Inventory
-from kcheck.model.base import K8sObject
+from kcheck.model.base import K8sObject, group_of
 from kcheck.model.crd import CustomResourceDefinition
 
 RULES: tuple[ObjectRule, ...] = tuple(
@@ -70,8 +70,9 @@ def _check_inventory(state: _State, inventory: Inventory, enabled: Enabled) -> I
 
 
 def _needs_custom_resources(obj: K8sObject, context: AnalysisContext) -> bool:
-    # Only a kind without a bundled schema may be a custom resource (or be explained by a CRD's versions).
-    return not store.has_schema(context.kubernetes_version, obj.api_version or "", obj.kind or "")
+    # A kind of Kubernetes' own API groups is never a custom resource, even one the target version no longer
+    # serves (an apiextensions.k8s.io/v1beta1 CRD): only the kinds of other groups wait for the CRDs.
+    return group_of(obj.api_version) not in builtin_groups()
 
 
 def _cross_file_paths(obj: K8sObject) -> Iterator[ObjectPath]:
