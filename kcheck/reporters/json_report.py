@@ -87,14 +87,13 @@ def render_json(report: Report, options: ReporterOptions) -> Rendered:
         "findings": [],
         "summary": _summary(report),
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
+    head, _, tail = json.dumps(document, indent=2, ensure_ascii=False).partition('"findings": []')
     # Each finding is encoded on its own and indented into place: the same text as encoding the whole
     # document at once, without holding every finding's dict and the indenting encoder's millions of small
     # pieces at the same time (a hundred megabytes for 30,000 findings).
-    items = [
-        json.dumps(_finding(f), indent=2, ensure_ascii=False).replace("\n", "\n    ")
-        for f in shown(report, options)
-    ]
-    if items:
-        text = text.replace('"findings": []', '"findings": [\n    ' + ",\n    ".join(items) + "\n  ]", 1)
-    return Rendered(text + "\n")
+    parts = [head, '"findings": [']
+    for index, finding in enumerate(shown(report, options)):
+        encoded = json.dumps(_finding(finding), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        parts += (",\n    " if index else "\n    "), encoded
+    parts += ("\n  ]" if len(parts) > 2 else "]"), tail, "\n"
+    return Rendered("".join(parts))
