@@ -102,6 +102,16 @@ def located_related(related: Sequence[RelatedViolation]) -> tuple[RelatedLocatio
     return tuple(RelatedLocation(r.target.locate(r.path), r.message, r.target.ref) for r in related)
 
 
+def finding_of(
+    enabled: Mapping[str, EnabledRule], rule_id: str, target: Locatable, violation: Violation
+) -> Finding | None:
+    """A family's violation, located in its target and stamped (None for a rule that is off)."""
+    obj = target if isinstance(target, K8sObject) else None
+    location = target.locate(violation.path)
+    related = located_related(violation.related)
+    return stamp(enabled, rule_id, violation.args, location, obj, violation.path, related)
+
+
 def is_manifest(source: SourceFile) -> bool:
     """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
     reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
@@ -196,7 +206,9 @@ class FileStage:
         ]
         for rule_id, target, violation in self._check(now):
             if violation.path not in reported.get(id(target), ()):
-                self._add(outcome, rule_id, target, violation, index_of)
+                finding = finding_of(enabled, rule_id, target, violation)
+                if finding is not None:
+                    outcome.findings.append((finding, index_of.get(id(target))))
         held = {id(o) for o in now}
         for obj in built.objects:
             cross_file = [path for paths in self._cross_file for path in paths(obj)]
@@ -213,7 +225,7 @@ class FileStage:
         for index, obj, reported in outcome.deferred:
             for rule_id, target, violation in self._check([obj]):
                 if violation.path not in reported:
-                    finding = self._finding(rule_id, target, violation)
+                    finding = finding_of(self.plan.enabled, rule_id, target, violation)
                     if finding is not None:
                         found.append((finding, index if target is obj else None))
         return found
@@ -223,35 +235,16 @@ class FileStage:
             assert family.check_objects is not None
             yield from family.check_objects(state, objects, enabled)
 
-    def _add(
-        self,
-        outcome: FileOutcome,
-        rule_id: str,
-        target: Locatable,
-        violation: Violation,
-        index_of: Mapping[int, int],
-    ) -> None:
-        finding = self._finding(rule_id, target, violation)
-        if finding is not None:
-            outcome.findings.append((finding, index_of.get(id(target))))
-
-    def _finding(self, rule_id: str, target: Locatable, violation: Violation) -> Finding | None:
-        obj = target if isinstance(target, K8sObject) else None
-        location = target.locate(violation.path)
-        related = located_related(violation.related)
-        return stamp(self.plan.enabled, rule_id, violation.args, location, obj, violation.path, related)
-
 
 def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
     """The object as the inventory keeps it (whole, or only its apiVersion, kind and metadata), located
     where the whole-input stage may point: KC007 at the name, KC505 at the kind, suppression annotations,
     and the paths other files' findings point at."""
-    annotations = [
-        ("metadata", "annotations", key)
-        for key in obj.metadata.annotations
-        if key.startswith(ANNOTATION_PREFIX)
-    ]
-    return obj.detached((*_INVENTORY_PATHS, *annotations, *cross_file), keep_fields)
+    # Only suppression annotations: the others can be large (last-applied-configuration) and no
+    # whole-input analysis reads them.
+    suppressions = [key for key in obj.metadata.annotations if key.startswith(ANNOTATION_PREFIX)]
+    paths = [("metadata", "annotations", key) for key in suppressions]
+    return obj.detached((*_INVENTORY_PATHS, *paths, *cross_file), keep_fields, suppressions)
 
 
 def may_define_crds(data: bytes) -> bool:

@@ -10,6 +10,7 @@ inventory without the rules (`resources`, `netpol`, `rbac`) call `prepare` with 
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from kcheck.engine.filestage import (
     FileOutcome,
     FileStage,
     StagePlan,
+    finding_of,
     for_inventory,
-    located_related,
     may_define_crds,
     peek,
     stamp,
@@ -91,7 +92,7 @@ class Prepared:
     commented: set[str] = field(default_factory=set)
     candidates: list[SuppressionCandidate] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def enabled(self) -> Mapping[str, EnabledRule]:
         return {rule.spec.id: rule for rule in self.rules}
 
@@ -228,12 +229,9 @@ def _text_of(source: SourceFile | None) -> bytes:
 
 
 def _add(prepared: Prepared, rule_id: str, target: Locatable, violation: Violation) -> None:
-    obj = target if isinstance(target, K8sObject) else None
-    location = target.locate(violation.path)
-    related = located_related(violation.related)
-    finding = stamp(prepared.enabled, rule_id, violation.args, location, obj, violation.path, related)
+    finding = finding_of(prepared.enabled, rule_id, target, violation)
     if finding is not None:
-        prepared.candidates.append(_candidate(finding, obj))
+        prepared.candidates.append(_candidate(finding, target if isinstance(target, K8sObject) else None))
 
 
 def lint(prepared: Prepared) -> Report:

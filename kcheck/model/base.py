@@ -165,7 +165,8 @@ class K8sObject(KubeModel):
         metadata = self.metadata
         if annotations is not None:
             kept = {key: metadata.annotations[key] for key in annotations if key in metadata.annotations}
-            metadata = metadata.model_copy(update={"annotations": kept})
+            if len(kept) != len(metadata.annotations):
+                metadata = metadata.model_copy(update={"annotations": kept})
         bare = GenericObject.model_construct(api_version=self.api_version, kind=self.kind, metadata=metadata)
         bare.attach(table, {})
         return bare

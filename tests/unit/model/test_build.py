@@ -280,3 +280,29 @@ def _finite(value: Any) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_a_detached_object_keeps_what_it_is_asked_to_locate_and_no_document() -> None:
+    text = """\
+apiVersion: example.com/v1
+kind: Widget
+metadata:
+  name: w
+  annotations:
+    ignore.kcheck.io/KC505: "vendored"
+    kubectl.kubernetes.io/last-applied-configuration: "{}"
+spec:
+  size: 1
+"""
+    (obj,) = build(text).objects
+    bare = obj.detached([("metadata", "name")], keep_fields=False, annotations=["ignore.kcheck.io/KC505"])
+    assert isinstance(bare, GenericObject) and bare.raw == {}
+    assert bare.metadata.annotations == {"ignore.kcheck.io/KC505": "vendored"}
+    assert obj.metadata.annotations.keys() == {
+        "ignore.kcheck.io/KC505",
+        "kubectl.kubernetes.io/last-applied-configuration",
+    }
+    assert not isinstance(bare.source, ObjectSource)
+    assert bare.locate(("metadata", "name")) == obj.locate(("metadata", "name"))
+    # A path it was not asked to keep is located at its nearest kept ancestor: the object itself.
+    assert bare.locate(("spec", "size")).span == obj.locate(()).span
