@@ -45,6 +45,20 @@ class RelatedViolation:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A mechanical remedy: set the field at `path` (relative to the object, like a violation's) to `value`.
+
+    `value` is plain data (str, int, bool, None, lists and string-keyed mappings of them). The engine turns it
+    into a text edit of the manifest: the field's value replaced where it is written, or the key inserted
+    under its nearest written parent (SARIF `fixes`).
+    """
+
+    path: ObjectPath
+    value: object
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class Violation:
     """What a rule yields: a path relative to the object it checks, and the arguments of its message.
 
@@ -55,6 +69,7 @@ class Violation:
     path: ObjectPath
     args: Mapping[str, object] = field(default_factory=dict)
     related: tuple[RelatedViolation, ...] = ()
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)

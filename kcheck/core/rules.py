@@ -47,6 +47,29 @@ class RuleStatus(str, Enum):
     DEPRECATED = "deprecated"
 
 
+class Profile(str, Enum):
+    """The smallest rule set (`--profile`) a rule belongs to: `minimal` < `default` < `strict`.
+
+    `minimal` holds what is almost always a real problem, `default` what a team should fix, `strict` what a
+    hardened cluster wants but ordinary repositories would be flooded by (kcheck's opt-in rules). The Pod
+    Security Standards profiles (`pss-baseline`, `pss-restricted`) are chosen by `RuleSpec.pss_level`."""
+
+    MINIMAL = "minimal"
+    DEFAULT = "default"
+    STRICT = "strict"
+
+
+PROFILE_ORDER: tuple[Profile, ...] = (Profile.MINIMAL, Profile.DEFAULT, Profile.STRICT)
+PSS_LEVELS: tuple[str, ...] = ("baseline", "restricted")
+# Profiles by name: the three nested ones, then one per Pod Security Standards level.
+PROFILE_NAMES: tuple[str, ...] = (
+    *(profile.value for profile in PROFILE_ORDER),
+    *(f"pss-{level}" for level in PSS_LEVELS),
+)
+# The incumbent tools whose checks `RuleSpec.replaces` names, as `tool:check`.
+INCUMBENT_TOOLS: tuple[str, ...] = ("kube-linter", "polaris", "kube-score", "checkov")
+
+
 class Precision(str, Enum):
     """SARIF `properties.precision`: how often a result is a true positive."""
 
@@ -74,10 +97,36 @@ class RuleSpec:
     references: tuple[str, ...] = ()
     status: RuleStatus = RuleStatus.STABLE
     since: str = "0.1.0"
-    default_enabled: bool = True
+    profile: Profile = Profile.DEFAULT
     precision: Precision = Precision.HIGH
     # GitHub code scanning ranks security alerts by this CVSS-like score (0.1-10); security rules must set it.
     security_severity: float | None = None
+    # The incumbent checks this rule replaces, as `tool:check` (`kube-linter:privileged-container`,
+    # `polaris:runAsPrivileged`, `kube-score:container-security-context-privileged`, `checkov:CKV_K8S_16`):
+    # the docs' migration table and the incumbents' suppression annotations are read from it.
+    replaces: tuple[str, ...] = ()
+    # For the Pod Security Standards rules: the level ("baseline" or "restricted") and the control's name
+    # as the standard writes it ("Privileged Containers"). The `pss-<level>` profiles select these.
+    pss_level: str | None = None
+    pss_control: str | None = None
+
+    @property
+    def default_enabled(self) -> bool:
+        return self.in_profile("default")
+
+    def in_profile(self, name: str) -> bool:
+        """Whether the rule belongs to the profile `name` (one of `PROFILE_NAMES`)."""
+        if name.startswith("pss-"):
+            # A PSS profile is its level's controls (restricted includes baseline), plus the input rules that
+            # tell a file could not be read at all.
+            if self.family == "input":
+                return self.profile is Profile.MINIMAL
+            return self.pss_level is not None and PSS_LEVELS.index(self.pss_level) <= PSS_LEVELS.index(
+                name.removeprefix("pss-")
+            )
+        if self.pss_level is not None:
+            return False  # the PSS controls mirror admission: only their own profiles select them
+        return PROFILE_ORDER.index(self.profile) <= PROFILE_ORDER.index(Profile(name))
 
     @property
     def family(self) -> str:

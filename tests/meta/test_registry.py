@@ -65,7 +65,11 @@ def test_docs_examples_run(spec: RuleSpec, tmp_path: Path) -> None:
     bad_dir, good_dir = tmp_path / "bad", tmp_path / "good"
     bad_dir.mkdir()
     good_dir.mkdir()
-    bad_report = lint_text(bad, bad_dir)
+    # With the rule alone: a catalogue of a hundred rules would otherwise make every example a fully
+    # hardened manifest, burying what it shows.
+    # Suppression rules (KC003, KC004) are about other rules' findings, so the input rules run with them.
+    select = [spec.id] if spec.family != "input" else None
+    bad_report = lint_text(bad, bad_dir, select=select)
     assert {f.rule_id for f in bad_report.active} == {spec.id}
-    good_report = lint_text(good, good_dir)
+    good_report = lint_text(good, good_dir, select=select)
     assert [(f.rule_id, f.message) for f in good_report.active] == []

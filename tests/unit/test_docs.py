@@ -7,7 +7,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from kcheck.core.rules import Category, RuleSpec, RuleStatus
+from kcheck.core.rules import Category, Profile, RuleSpec, RuleStatus
 from kcheck.core.severity import Severity
 from kcheck.docs import doc_examples, doc_sections, explain, list_rules
 
@@ -156,7 +156,7 @@ def test_text_page() -> None:
 
 
 def test_status_line_variants() -> None:
-    preview = replace(LATEST, status=RuleStatus.PREVIEW, since="0.2.0", default_enabled=False, applies_to=())
+    preview = replace(LATEST, status=RuleStatus.PREVIEW, since="0.2.0", profile=Profile.STRICT, applies_to=())
     assert explain(preview, "markdown").split("\n")[2] == (
         "Preview, added in 0.2.0 · severity: warning · category: reliability · family: objects"
         " · applies to: any object · disabled by default"

@@ -45,13 +45,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.objects.workload import object_args
-from kcheck.core.findings import Violation
+from kcheck.analyzers.objects.view import WorkloadView
+from kcheck.core.findings import Fix, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
-from kcheck.model.base import K8sObject
-from kcheck.model.workloads import pod_template
 
 RULE = RuleSpec(
     id="KC107",
@@ -74,7 +72,7 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
-    template = pod_template(obj)
-    if template is not None and template.spec.host_ipc:
-        yield Violation((*template.path, "hostIPC"), object_args(obj))
+def check_workload(workload: WorkloadView, options: None = None) -> Iterator[Violation]:
+    if workload.spec.host_ipc:
+        path = workload.at("hostIPC")
+        yield Violation(path, workload.args, fix=Fix(path, False, "Set `hostIPC: false`"))

@@ -47,12 +47,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.objects.workload import container_args, workload_containers
+from kcheck.analyzers.objects.view import WorkloadView
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
-from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(
     id="KC102",
@@ -76,12 +75,12 @@ _NO_TAG = "which has no tag and so means `latest`"
 _LATEST_TAG = "which is tagged `latest`"
 
 
-def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
-    for _, ref in workload_containers(obj):
-        image = ref.container.image
+def check_workload(workload: WorkloadView, options: None = None) -> Iterator[Violation]:
+    for container in workload.containers:
+        image = container.container.image
         problem = _unpinned(image) if image else None
         if problem is not None:
-            yield Violation((*ref.path, "image"), {**container_args(ref), "image": image, "problem": problem})
+            yield Violation(container.at("image"), {**container.args, "image": image, "problem": problem})
 
 
 def _unpinned(image: str) -> str | None:

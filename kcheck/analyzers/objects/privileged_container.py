@@ -50,12 +50,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.objects.workload import container_args, workload_containers
-from kcheck.core.findings import Violation
+from kcheck.analyzers.objects.view import WorkloadView
+from kcheck.core.findings import Fix, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
-from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(
     id="KC101",
@@ -78,8 +77,9 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
-    for _, ref in workload_containers(obj):
-        context = ref.container.security_context
+def check_workload(workload: WorkloadView, options: None = None) -> Iterator[Violation]:
+    for container in workload.containers:
+        context = container.container.security_context
         if context is not None and context.privileged:
-            yield Violation((*ref.path, "securityContext", "privileged"), container_args(ref))
+            path = container.at("securityContext", "privileged")
+            yield Violation(path, container.args, fix=Fix(path, False, "Set `privileged: false`"))

@@ -54,13 +54,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.objects.security_context import effective_security_context, runs_on_windows
-from kcheck.analyzers.objects.workload import container_args, workload_containers
-from kcheck.core.findings import Violation
+from kcheck.analyzers.objects.view import WorkloadView
+from kcheck.core.findings import Fix, Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
-from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(
     id="KC108",
@@ -89,23 +87,25 @@ RUNS_AS_ROOT = "runs as root: runAsUser is 0 and runAsNonRoot is not true"
 CONTRADICTION = "will not start: runAsUser 0 breaks runAsNonRoot: true, and the kubelet refuses to run it"
 
 
-def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
-    for template, ref in workload_containers(obj):
-        context = effective_security_context(template, ref)
-        if runs_on_windows(template, context):
+def check_workload(workload: WorkloadView, options: None = None) -> Iterator[Violation]:
+    for container in workload.containers:
+        if container.windows:
             continue
-        non_root, user = context.run_as_non_root, context.run_as_user
+        security, args = container.security, container.args
+        non_root, user = security.run_as_non_root, security.run_as_user
         # The kubelet's verifyRunAsNonRoot: with runAsNonRoot true, an explicit UID 0 is refused; any other
         # UID, or an image user it can verify as non-zero, starts.
         if non_root is not None and non_root.value:
             if user is not None and user.value == 0:
-                yield Violation(user.path, {**container_args(ref), "problem": CONTRADICTION})
+                yield Violation(user.path, {**args, "problem": CONTRADICTION})
         elif user is not None and user.value != 0:
             continue  # the process runs as that UID, whatever the image says
         elif user is not None:
-            yield Violation(user.path, {**container_args(ref), "problem": RUNS_AS_ROOT})
+            yield Violation(user.path, {**args, "problem": RUNS_AS_ROOT})
         elif non_root is not None:
-            yield Violation(non_root.path, {**container_args(ref), "problem": NON_ROOT_DISABLED})
+            fix = Fix(non_root.path, True, "Set `runAsNonRoot: true`")
+            yield Violation(non_root.path, {**args, "problem": NON_ROOT_DISABLED}, fix=fix)
         else:
-            path = (*ref.path, "securityContext", "runAsNonRoot")
-            yield Violation(path, {**container_args(ref), "problem": NOT_SET})
+            path = container.at("securityContext", "runAsNonRoot")
+            fix = Fix(path, True, "Set `runAsNonRoot: true`")
+            yield Violation(path, {**args, "problem": NOT_SET}, fix=fix)

@@ -51,12 +51,11 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kcheck.analyzers.objects.workload import RUNNING_ROLES, container_args, workload_containers
+from kcheck.analyzers.objects.view import WorkloadView
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
-from kcheck.model.base import K8sObject
 
 
 class Options(BaseModel):
@@ -88,12 +87,12 @@ RULE = RuleSpec(
 )
 
 
-def check(obj: K8sObject, options: Options | None = None) -> Iterator[Violation]:
+def check_workload(workload: WorkloadView, options: Options | None = None) -> Iterator[Violation]:
     required = (options or Options()).resources
-    for _, ref in workload_containers(obj, RUNNING_ROLES):
-        resources = ref.container.resources
+    for container in workload.running:
+        resources = container.container.resources
         limits = (resources.limits if resources is not None else None) or {}
         for resource in required:
             if resource not in limits:
-                path = (*ref.path, "resources", "limits", resource)
-                yield Violation(path, {**container_args(ref), "resource": resource})
+                path = container.at("resources", "limits", resource)
+                yield Violation(path, {**container.args, "resource": resource})

@@ -20,7 +20,7 @@ from kcheck.analyzers.objects.run_as_root_allowed import (
     NOT_SET,
     RUNS_AS_ROOT,
 )
-from tests.unit.analyzers.helpers import only, run, span
+from tests.unit.analyzers.helpers import checker, only, run, span
 
 INIT = "init container"
 
@@ -55,12 +55,12 @@ spec:
 
 
 def test_privileged_container_points_at_the_key_of_each_privileged_container() -> None:
-    assert run(privileged_container.check, DEPLOYMENT) == [
+    assert run(checker(privileged_container), DEPLOYMENT) == [
         ("spec.template.spec.containers[1].securityContext.privileged", named("containers[1]")),
         ("spec.template.spec.initContainers[0].securityContext.privileged", named("setup", "init container")),
     ]
     obj = only(DEPLOYMENT)
-    first = next(iter(privileged_container.check(obj)))
+    first = next(iter(checker(privileged_container)(obj)))
     assert span(obj, first) == (20, 13, 20, 29)
     assert privileged_container.RULE.format_message(first.args) == (
         "container 'containers[1]' runs privileged, with every capability and access to the node's devices"
@@ -79,7 +79,7 @@ spec:
       image: "debug:1"
       securityContext: {privileged: true}
 """
-    assert run(privileged_container.check, text) == [
+    assert run(checker(privileged_container), text) == [
         ("spec.ephemeralContainers[0].securityContext.privileged", named("debug", "ephemeral container")),
     ]
 
@@ -88,7 +88,7 @@ def test_a_kind_without_a_pod_template_yields_nothing() -> None:
     text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {privileged: 'true'}\n"
     modules = (privileged_container, latest_image_tag, unset_resource_limits, host_pid, run_as_root_allowed)
     for module in modules:
-        assert run(module.check, text) == []
+        assert run(checker(module), text) == []
 
 
 @pytest.mark.parametrize(
@@ -114,7 +114,7 @@ def test_latest_image_tag_parses_references(image: str, problem: str | None) -> 
 
 def test_latest_image_tag_violations_and_a_missing_image() -> None:
     text = DEPLOYMENT + "        - name: no-image\n"
-    assert run(latest_image_tag.check, text) == [
+    assert run(checker(latest_image_tag), text) == [
         (
             "spec.template.spec.containers[0].image",
             named("app", image="registry.example.com/web", problem=latest_image_tag._NO_TAG),
@@ -125,7 +125,7 @@ def test_latest_image_tag_violations_and_a_missing_image() -> None:
         ),
     ]
     obj = only(text)
-    first = next(iter(latest_image_tag.check(obj)))
+    first = next(iter(checker(latest_image_tag)(obj)))
     assert span(obj, first) == (15, 11, 15, 42)
 
 
@@ -163,13 +163,13 @@ BASE = "spec.jobTemplate.spec.template.spec"
 
 
 def test_unset_requests_treat_a_limit_as_the_request_and_skip_ephemeral_containers() -> None:
-    assert run(unset_resource_requests.check, RESOURCES) == [
+    assert run(checker(unset_resource_requests), RESOURCES) == [
         (f"{BASE}.containers[2].resources.requests.cpu", named("bare", resource="cpu")),
         (f"{BASE}.containers[2].resources.requests.memory", named("bare", resource="memory")),
         (f"{BASE}.initContainers[0].resources.requests.memory", named("half", INIT, resource="memory")),
     ]
     obj = only(RESOURCES)
-    violations = list(unset_resource_requests.check(obj))
+    violations = list(checker(unset_resource_requests)(obj))
     # Missing keys resolve to the nearest existing parent: the container entry, then `requests:`.
     assert span(obj, violations[0]) == (18, 15, 18, 25)
     assert span(obj, violations[2]) == (24, 17, 24, 25)
@@ -177,7 +177,7 @@ def test_unset_requests_treat_a_limit_as_the_request_and_skip_ephemeral_containe
 
 def test_unset_requests_option_names_the_resources() -> None:
     options = unset_resource_requests.Options(resources=["ephemeral-storage"])
-    assert [path for path, _ in run(unset_resource_requests.check, RESOURCES, options)] == [
+    assert [path for path, _ in run(checker(unset_resource_requests), RESOURCES, options)] == [
         f"{BASE}.containers[0].resources.requests.ephemeral-storage",
         f"{BASE}.containers[1].resources.requests.ephemeral-storage",
         f"{BASE}.containers[2].resources.requests.ephemeral-storage",
@@ -185,13 +185,13 @@ def test_unset_requests_option_names_the_resources() -> None:
 
 
 def test_unset_limits_require_memory_by_default_and_ignore_requests() -> None:
-    assert run(unset_resource_limits.check, RESOURCES) == [
+    assert run(checker(unset_resource_limits), RESOURCES) == [
         (f"{BASE}.containers[1].resources.limits.memory", named("requested", resource="memory")),
         (f"{BASE}.containers[2].resources.limits.memory", named("bare", resource="memory")),
         (f"{BASE}.initContainers[0].resources.limits.memory", named("half", INIT, resource="memory")),
     ]
     options = unset_resource_limits.Options(resources=["cpu", "memory"])
-    assert [path for path, _ in run(unset_resource_limits.check, RESOURCES, options)] == [
+    assert [path for path, _ in run(checker(unset_resource_limits), RESOURCES, options)] == [
         f"{BASE}.containers[1].resources.limits.cpu",
         f"{BASE}.containers[1].resources.limits.memory",
         f"{BASE}.containers[2].resources.limits.cpu",
@@ -210,7 +210,7 @@ def test_resource_options_reject_unknown_keys() -> None:
     ("module", "key"), [(host_network, "hostNetwork"), (host_pid, "hostPID"), (host_ipc, "hostIPC")]
 )
 def test_host_namespaces(module: object, key: str) -> None:
-    check = module.check  # type: ignore[attr-defined]
+    check = checker(module)  # type: ignore[arg-type]
     text = f"""\
 apiVersion: apps/v1
 kind: DaemonSet
@@ -269,7 +269,7 @@ CONTAINER = "spec.containers[0].securityContext"
 def test_run_as_root_allowed_resolves_pod_and_container_fields(
     pod: str, container: str, expected: tuple[str, str] | None
 ) -> None:
-    violations = run(run_as_root_allowed.check, ROOT.format(pod=pod, container=container))
+    violations = run(checker(run_as_root_allowed), ROOT.format(pod=pod, container=container))
     wanted = [] if expected is None else [(expected[0], named("app", problem=expected[1]))]
     assert violations == wanted
 
@@ -295,12 +295,12 @@ spec:
   os: {name: windows}
   containers: [{name: app, image: "app:1"}]
 """
-    assert run(run_as_root_allowed.check, text) == [
+    assert run(checker(run_as_root_allowed), text) == [
         ("spec.securityContext.runAsUser", named("init", "init container", problem=RUNS_AS_ROOT)),
         ("spec.securityContext.runAsUser", named("debug", "ephemeral container", problem=CONTRADICTION)),
     ]
     obj = only(text.split("---\n")[0])
-    first = next(iter(run_as_root_allowed.check(obj)))
+    first = next(iter(checker(run_as_root_allowed)(obj)))
     assert span(obj, first) == (5, 21, 5, 33)
     assert run_as_root_allowed.RULE.format_message(first.args) == (
         "init container 'init' runs as root: runAsUser is 0 and runAsNonRoot is not true"

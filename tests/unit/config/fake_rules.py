@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from kcheck.analyzers.input import suppression_without_reason, unused_suppression
-from kcheck.core.rules import Category, RuleSpec
+from kcheck.core.rules import Category, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 
@@ -27,7 +27,7 @@ def rule(
         message=f"{name} at {{where}}",
         remediation="Fix it.",
         docs="",
-        default_enabled=default_enabled,
+        profile=Profile.DEFAULT if default_enabled else Profile.STRICT,
         options=options,
     )
 
