@@ -40,6 +40,7 @@ from kcheck.engine.filestage import (
     stamp,
 )
 from kcheck.engine.jobs import default_jobs, run_stage
+from kcheck.engine.memory import fix_mmap_threshold
 from kcheck.engine.registry import ALL_RULES, FAMILIES
 from kcheck.engine.selection import EnabledRule, select_rules
 from kcheck.engine.suppression import (
@@ -102,7 +103,9 @@ def _annotation_locator(obj: K8sObject) -> Callable[[str], Location]:
 
 
 def _candidate(finding: Finding, obj: K8sObject | None) -> SuppressionCandidate:
-    if obj is None:
+    # Only objects with suppression annotations need theirs read: a closure per finding of the others
+    # would be memory that grows with the input for nothing.
+    if obj is None or not any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations):
         return SuppressionCandidate(finding)
     return SuppressionCandidate(finding, obj.metadata.annotations, _annotation_locator(obj))
 
@@ -152,6 +155,7 @@ def _reference_crds(files: Sequence[InputFile], plan: StagePlan, read: _Read) ->
 
 
 def prepare(request: RunRequest) -> Prepared:
+    fix_mmap_threshold()
     # An unsupported --kubernetes-version is a usage error before any file is read; so is a --crd path
     # that does not exist.
     version = check_version(request.settings.kubernetes_version)

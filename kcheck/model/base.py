@@ -130,6 +130,14 @@ class LocationTable:
         return Location(self.file_path, self.spans[()])
 
 
+# What every bare detached object shares rather than holding a copy (the inventory holds one per object of
+# the input): the fields it sets, its empty raw value, empty labels and annotations. Nothing sets attributes
+# on detached objects or changes their mappings.
+_BARE_FIELDS = {"api_version", "kind", "metadata"}
+_META_FIELDS = {"name", "generate_name", "namespace", "labels", "annotations"}
+_NO_FIELDS: dict[str, Any] = {}
+
+
 class K8sObject(KubeModel):
     """A Kubernetes object. Satisfies `core.findings.Locatable`: rules point into it by object path."""
 
@@ -163,12 +171,22 @@ class K8sObject(KubeModel):
             copy.attach(table, self._raw)
             return copy
         metadata = self.metadata
+        kept = metadata.annotations
         if annotations is not None:
-            kept = {key: metadata.annotations[key] for key in annotations if key in metadata.annotations}
-            if len(kept) != len(metadata.annotations):
-                metadata = metadata.model_copy(update={"annotations": kept})
-        bare = GenericObject.model_construct(api_version=self.api_version, kind=self.kind, metadata=metadata)
-        bare.attach(table, {})
+            kept = {key: kept[key] for key in annotations if key in kept} or _NO_FIELDS
+        # Only the fields ObjectMeta models: its extras (managedFields, ownerReferences, ...) are not needed.
+        metadata = ObjectMeta.model_construct(
+            _META_FIELDS,
+            name=metadata.name,
+            generate_name=metadata.generate_name,
+            namespace=metadata.namespace,
+            labels=metadata.labels or _NO_FIELDS,
+            annotations=kept,
+        )
+        bare = GenericObject.model_construct(
+            _BARE_FIELDS, api_version=self.api_version, kind=self.kind, metadata=metadata
+        )
+        bare.attach(table, _NO_FIELDS)
         return bare
 
     @property
