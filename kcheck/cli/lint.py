@@ -49,6 +49,14 @@ CrdOption = Annotated[
         "(repeatable; added to the config's `crds`).",
     ),
 ]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        help="Rule set to start from: minimal, default, strict, pss-baseline, pss-restricted "
+        "(default: config, else default).",
+    ),
+]
 KubernetesVersionOption = Annotated[
     str | None,
     typer.Option(
@@ -121,7 +129,9 @@ def _run(
     kubernetes_version: str | None = None,
     crds: list[str] | None = None,
     jobs: int | None = None,
+    profile: str | None = None,
 ) -> Report:
+    from kcheck.core.rules import PROFILE_NAMES
     from kcheck.engine.baseline import load_baseline
     from kcheck.engine.config import load_settings
     from kcheck.engine.pipeline import RunRequest, run
@@ -130,6 +140,10 @@ def _run(
     settings, config_path = load_settings(config, cwd)
     if kubernetes_version is not None:
         settings = settings.model_copy(update={"kubernetes_version": kubernetes_version})
+    if profile is not None:
+        if profile not in PROFILE_NAMES:
+            raise UsageError(f"--profile {profile!r}: choose {', '.join(PROFILE_NAMES)}")
+        settings = settings.model_copy(update={"profile": profile})
     threshold = fail_on or settings.fail_on
     progress = _Progress(sys.stderr) if show_progress and sys.stderr.isatty() else None
     request = RunRequest(
@@ -168,6 +182,7 @@ def lint_command(
     config: ConfigOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    profile: ProfileOption = None,
     fail_on: Annotated[
         str | None,
         typer.Option("--fail-on", help="Lowest severity that fails the run: error, warning, info, never."),
@@ -204,7 +219,17 @@ def lint_command(
             raise UsageError(f"--fail-on {fail_on!r}: choose error, warning, info or never")
         pairs = _outputs(formats or [], outputs or [])
         report = _run(
-            paths, config, select, ignore, fail_on, baseline, not quiet, kubernetes_version, crds, jobs
+            paths,
+            config,
+            select,
+            ignore,
+            fail_on,
+            baseline,
+            not quiet,
+            kubernetes_version,
+            crds,
+            jobs,
+            profile,
         )
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
@@ -237,12 +262,15 @@ def baseline_command(
     config: ConfigOption = None,
     select: SelectOption = None,
     ignore: IgnoreOption = None,
+    profile: ProfileOption = None,
     kubernetes_version: KubernetesVersionOption = None,
     crds: CrdOption = None,
 ) -> None:
     """Record the current findings, so that `kcheck lint --baseline FILE` reports only new ones."""
     try:
-        report = _run(paths, config, select, ignore, "never", None, True, kubernetes_version, crds)
+        report = _run(
+            paths, config, select, ignore, "never", None, True, kubernetes_version, crds, profile=profile
+        )
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None

@@ -43,6 +43,8 @@ _FATAL_YAML_PROBLEMS = frozenset(
 )
 
 FailOn = Literal["error", "warning", "info", "never"]
+# `core.rules.PROFILE_NAMES`, spelled out for the configuration's schema.
+ProfileName = Literal["minimal", "default", "strict", "pss-baseline", "pss-restricted"]
 
 
 def _kebab(name: str) -> str:
@@ -89,6 +91,17 @@ class Settings(_ConfigModel):
         None,
         description="Rules to run: ids (KC101), id prefixes (KC1) or names (privileged-container). "
         "Unset: every rule that is enabled by default. `--select` replaces it.",
+    )
+    profile: ProfileName = Field(
+        "default",
+        description="The rule set `select` starts from: minimal, default or strict (each includes the one "
+        "before), or the Pod Security Standards controls of pss-baseline or pss-restricted. `--profile` "
+        "replaces it.",
+    )
+    incumbent_annotations: bool = Field(
+        True,
+        description="Honour the suppression annotations of kube-linter, Polaris, kube-score and Checkov as "
+        "suppressions of the kcheck rules that replace their checks.",
     )
     extend_select: list[str] = Field(
         default_factory=list, description="Rules to run in addition to `select`."

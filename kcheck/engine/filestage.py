@@ -25,7 +25,7 @@ from kcheck.core.rules import GroupKind
 from kcheck.engine.config import Settings
 from kcheck.engine.registry import FAMILIES
 from kcheck.engine.selection import EnabledRule
-from kcheck.engine.suppression import ANNOTATION_PREFIX
+from kcheck.engine.suppression import is_suppression_annotation
 from kcheck.inventory.context import AnalysisContext
 from kcheck.model import kinds
 from kcheck.model.base import GenericObject, K8sObject
@@ -240,9 +240,9 @@ def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields:
     """The object as the inventory keeps it (whole, or only its apiVersion, kind and metadata), located
     where the whole-input stage may point: KC007 at the name, KC505 at the kind, suppression annotations,
     and the paths other files' findings point at."""
-    # Only suppression annotations: the others can be large (last-applied-configuration) and no
-    # whole-input analysis reads them.
-    suppressions = [key for key in obj.metadata.annotations if key.startswith(ANNOTATION_PREFIX)]
+    # Only suppression annotations (kcheck's and the incumbent tools'): the others can be large
+    # (last-applied-configuration) and no whole-input analysis reads them.
+    suppressions = [key for key in obj.metadata.annotations if is_suppression_annotation(key)]
     paths = [("metadata", "annotations", key) for key in suppressions]
     return obj.detached((*_INVENTORY_PATHS, *paths, *cross_file), keep_fields, suppressions)
 

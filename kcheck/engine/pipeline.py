@@ -44,10 +44,10 @@ from kcheck.engine.memory import fix_mmap_threshold
 from kcheck.engine.registry import ALL_RULES, FAMILIES
 from kcheck.engine.selection import EnabledRule, select_rules
 from kcheck.engine.suppression import (
-    ANNOTATION_PREFIX,
     AnnotatedObject,
     SuppressionCandidate,
     apply_suppressions,
+    is_suppression_annotation,
 )
 from kcheck.engine.texts import FileTexts
 from kcheck.inventory.context import AnalysisContext
@@ -105,7 +105,7 @@ def _annotation_locator(obj: K8sObject) -> Callable[[str], Location]:
 def _candidate(finding: Finding, obj: K8sObject | None) -> SuppressionCandidate:
     # Only objects with suppression annotations need theirs read: a closure per finding of the others
     # would be memory that grows with the input for nothing.
-    if obj is None or not any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations):
+    if obj is None or not any(is_suppression_annotation(key) for key in obj.metadata.annotations):
         return SuppressionCandidate(finding)
     return SuppressionCandidate(finding, obj.metadata.annotations, _annotation_locator(obj))
 
@@ -271,7 +271,7 @@ def _suppress(prepared: Prepared) -> list[Finding]:
     annotated = [
         AnnotatedObject(obj.file_path, obj.ref, obj.metadata.annotations, _annotation_locator(obj))
         for obj in prepared.inventory.objects
-        if any(key.startswith(ANNOTATION_PREFIX) for key in obj.metadata.annotations)
+        if any(is_suppression_annotation(key) for key in obj.metadata.annotations)
     ]
     return apply_suppressions(
         prepared.candidates,

@@ -4,8 +4,9 @@ Selectors name rules by id (`KC101`), id prefix (`KC1`, `KC10`, `KC`) or name (`
 Selection follows ruff: `--select` replaces the configuration's `select` (and what it extended or
 ignored); `--ignore` applies on top; between a select and an ignore of the same source, the more specific
 selector wins (`--select KC1 --ignore KC101` keeps KC102; `--ignore KC1 --select KC101` keeps KC101), and
-at equal specificity the ignore wins. A prefix selects only rules enabled by default; a rule that is off
-by default runs when named by id or name.
+at equal specificity the ignore wins. The run starts from the rules of the profile (`profile` in the
+configuration, `--profile`: `default` unless set); a prefix selects only rules of that profile, and a rule
+outside it runs when named by id or name.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class _Selection:
     ignore: list[tuple[str, str]]
 
 
-def _apply(selection: _Selection, enabled: set[str], rules: Sequence[RuleSpec]) -> set[str]:
+def _apply(selection: _Selection, enabled: set[str], rules: Sequence[RuleSpec], profile: str) -> set[str]:
     by_id = {rule.id: rule for rule in rules}
     decided: dict[str, tuple[int, bool]] = {}  # rule id -> (specificity of the deciding selector, selected)
     selects = (selection.select or []) + selection.extend_select
@@ -80,7 +81,7 @@ def _apply(selection: _Selection, enabled: set[str], rules: Sequence[RuleSpec]) 
                 raise ConfigError(f"{where}: {unknown_selector_message(selector, rules)}")
             specificity = _specificity(selector, rules)
             for rule_id in ids:
-                if selected and specificity < _EXACT and not by_id[rule_id].default_enabled:
+                if selected and specificity < _EXACT and not by_id[rule_id].in_profile(profile):
                     continue
                 # Ignores come second, so at equal specificity they win.
                 if rule_id not in decided or decided[rule_id][0] <= specificity:
@@ -164,9 +165,10 @@ def select_rules(
         [],
         [(selector, "--ignore") for selector in cli_ignore],
     )
-    enabled = {rule.id for rule in rules if rule.default_enabled}
+    profile = settings.profile
+    enabled = {rule.id for rule in rules if rule.in_profile(profile)}
     for selection in (config, cli):
-        enabled = _apply(selection, enabled, rules)
+        enabled = _apply(selection, enabled, rules, profile)
     validate_config_selectors(settings, rules)
 
     configured = _rule_settings_by_id(settings, rules)

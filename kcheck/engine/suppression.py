@@ -1,5 +1,13 @@
 """Suppressions: `# kcheck:` comments, `ignore.kcheck.io/<rule>` annotations and `per-path-ignores`.
 
+The suppression annotations of the tools kcheck replaces count too (setting `incumbent-annotations`, on by
+default), as suppressions of the kcheck rules whose `RuleSpec.replaces` names the check: kube-linter's
+`ignore-check.kube-linter.io/<check>` and `kube-linter.io/ignore-all`, Polaris's
+`polaris.fairwinds.com/<check>-exempt` and `polaris.fairwinds.com/exempt`, kube-score's `kube-score/ignore`
+(comma-separated checks) and Checkov's `checkov.io/skip<N>: <CHECK>=<comment>`. Their reason is the
+annotation's text where the tool has one (kube-linter's value, Checkov's comment), else a sentence naming
+the annotation; they are never reported as unused (KC003): the other tool may still run beside kcheck.
+
 A suppressed finding is kept, with its `suppression` set (SARIF reports it as suppressed; text and JSON
 hide it unless asked). Comments and annotations are checked in turn: one without a reason is a KC004
 finding (it still suppresses), and one that suppressed nothing is a KC003 finding, except for rules not
@@ -28,6 +36,48 @@ if TYPE_CHECKING:
     from kcheck.core.rules import RuleSpec
 
 ANNOTATION_PREFIX = "ignore.kcheck.io/"
+_KUBE_LINTER_PREFIX = "ignore-check.kube-linter.io/"
+_KUBE_LINTER_ALL = "kube-linter.io/ignore-all"
+_POLARIS_PREFIX = "polaris.fairwinds.com/"
+_POLARIS_ALL = "polaris.fairwinds.com/exempt"
+_KUBE_SCORE_IGNORE = "kube-score/ignore"
+_CHECKOV_PREFIX = "checkov.io/skip"
+_INCUMBENT_PREFIXES = (
+    _KUBE_LINTER_PREFIX,
+    _KUBE_LINTER_ALL,
+    _POLARIS_PREFIX,
+    _KUBE_SCORE_IGNORE,
+    _CHECKOV_PREFIX,
+)
+
+
+def is_suppression_annotation(key: str) -> bool:
+    """Whether an annotation may suppress findings: kcheck's own, or an incumbent tool's."""
+    return key.startswith(ANNOTATION_PREFIX) or key.startswith(_INCUMBENT_PREFIXES)
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("true", "yes", "1")
+
+
+def incumbent_checks(key: str, value: str) -> tuple[list[str], str | None] | None:
+    """The incumbent checks (`tool:check`, or `tool:*` for all of a tool's) an annotation exempts, with its
+    reason if it writes one; None when the annotation is not an incumbent's suppression."""
+    if key.startswith(_KUBE_LINTER_PREFIX):
+        return [f"kube-linter:{key[len(_KUBE_LINTER_PREFIX) :]}"], value.strip() or None
+    if key == _KUBE_LINTER_ALL:
+        return ["kube-linter:*"], value.strip() or None
+    if key == _POLARIS_ALL:
+        return (["polaris:*"], None) if _truthy(value) else None
+    if key.startswith(_POLARIS_PREFIX) and key.endswith("-exempt"):
+        check = key[len(_POLARIS_PREFIX) : -len("-exempt")]
+        return ([f"polaris:{check}"], None) if _truthy(value) else None
+    if key == _KUBE_SCORE_IGNORE:
+        return [f"kube-score:{check.strip()}" for check in value.split(",") if check.strip()], None
+    if key.startswith(_CHECKOV_PREFIX) and key[len(_CHECKOV_PREFIX) :].isdigit():
+        check, _, comment = value.partition("=")
+        return [f"checkov:{check.strip()}"], comment.strip() or None
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +112,8 @@ class _Written:
     object: ObjectRef | None = None
     annotation: str | None = None  # the annotation's key
     used: set[str] = field(default_factory=set)
+    # An incumbent tool's annotation: it suppresses, but is not kcheck's to report as unused.
+    judged: bool = True
 
     def suppress(self, rule_id: str) -> bool:
         matched = [selector for selector, ids_ in self.rule_ids.items() if rule_id in ids_]
@@ -92,6 +144,13 @@ class _Suppressions:
         self.base = (config_dir or cwd).resolve()
         self.cwd = cwd
         self._relative: dict[str, str | None] = {}
+        self.incumbents = settings.incumbent_annotations
+        # `tool:check` (and `tool:*`) -> the ids of the kcheck rules that replace it.
+        self.replacing: defaultdict[str, set[str]] = defaultdict(set)
+        for rule in rules:
+            for check in rule.replaces:
+                self.replacing[check].add(rule.id)
+                self.replacing[check.partition(":")[0] + ":*"].add(rule.id)
 
     def _config_ids(self, settings: Settings, glob: str) -> frozenset[str]:
         rule_ids: set[str] = set()
@@ -124,12 +183,20 @@ class _Suppressions:
             return
         written = []
         for key, value in annotations.items():
+            label = f"annotation `{key}`"
             if key.startswith(ANNOTATION_PREFIX):
                 selector = key[len(ANNOTATION_PREFIX) :]
                 reason = str(value).strip() or None
-                label = f"annotation `{key}`"
                 resolved = _resolved([selector], self.rules)
                 written.append(_Written("annotation", label, resolved, reason, locate(key), ref, key))
+            elif self.incumbents and (exempted := incumbent_checks(key, str(value))) is not None:
+                checks, reason = exempted
+                ids = {check: frozenset(self.replacing.get(check, ())) for check in checks}
+                if any(ids.values()):
+                    why = reason or f"exempted by {label}"
+                    written.append(
+                        _Written("annotation", label, ids, why, locate(key), ref, key, judged=False)
+                    )
         self.by_object[path, ref] = written
         self.written.extend(written)
 
@@ -175,7 +242,7 @@ class _MetaRules:
 
     def unused(self, written: _Written) -> Finding | None:
         """KC003 for the selectors of `written` that suppressed nothing, among the rules that ran."""
-        if input_ids.UNUSED_SUPPRESSION not in self.specs:
+        if input_ids.UNUSED_SUPPRESSION not in self.specs or not written.judged:
             return None
         unused = []
         for selector, rule_ids in written.rule_ids.items():

@@ -29,7 +29,7 @@ data:
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -45,4 +45,5 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",),
+    profile=Profile.MINIMAL,
 )

@@ -44,7 +44,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 
@@ -68,4 +68,5 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     precision=Precision.HIGH,
     options=Options,
+    profile=Profile.MINIMAL,
 )

@@ -20,7 +20,7 @@ metadata:
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -33,4 +33,5 @@ RULE = RuleSpec(
     remediation="Point kcheck at the directories or files that hold your manifests.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
+    profile=Profile.MINIMAL,
 )

@@ -32,7 +32,7 @@ metadata:
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -49,4 +49,5 @@ RULE = RuleSpec(
     precision=Precision.VERY_HIGH,
     security_severity=5.0,
     references=("https://en.wikipedia.org/wiki/Billion_laughs_attack",),
+    profile=Profile.MINIMAL,
 )

@@ -16,7 +16,7 @@ A flatter structure.
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -29,4 +29,5 @@ RULE = RuleSpec(
     remediation="Flatten the document.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
+    profile=Profile.MINIMAL,
 )

@@ -30,7 +30,7 @@ metadata:
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -46,4 +46,5 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://kubernetes.io/docs/concepts/overview/working-with-objects/#required-fields",),
+    profile=Profile.MINIMAL,
 )

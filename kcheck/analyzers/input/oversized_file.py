@@ -17,7 +17,7 @@ Generate it in CI instead, or exclude the directory, or raise max-file-size.
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -30,4 +30,5 @@ RULE = RuleSpec(
     remediation="Exclude the file, or raise max-file-size in the configuration.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
+    profile=Profile.MINIMAL,
 )

@@ -17,7 +17,7 @@ The same file saved as UTF-8.
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -31,4 +31,5 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://yaml.org/spec/1.2.2/#51-character-set",),
+    profile=Profile.MINIMAL,
 )

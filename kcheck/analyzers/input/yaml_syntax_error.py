@@ -39,7 +39,7 @@ data:
 """
 
 from kcheck.core import input_ids
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 
 RULE = RuleSpec(
@@ -53,4 +53,5 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
     references=("https://yaml.org/spec/1.2.2/",),
+    profile=Profile.MINIMAL,
 )

@@ -69,6 +69,11 @@ RULE = RuleSpec(
         "https://www.cisecurity.org/benchmark/kubernetes",
         "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
     ),
+    replaces=(
+        "kube-linter:host-ipc",
+        "polaris:hostIPCSet",
+        "checkov:CKV_K8S_18",
+    ),
 )
 
 

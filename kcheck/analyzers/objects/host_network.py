@@ -70,6 +70,11 @@ RULE = RuleSpec(
         "https://www.cisecurity.org/benchmark/kubernetes",
         "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
     ),
+    replaces=(
+        "kube-linter:host-network",
+        "polaris:hostNetworkSet",
+        "checkov:CKV_K8S_19",
+    ),
 )
 
 

@@ -52,7 +52,7 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.objects.view import WorkloadView
 from kcheck.core.findings import Fix, Violation
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
 
@@ -73,6 +73,13 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
         "https://www.cisecurity.org/benchmark/kubernetes",
         "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
+    ),
+    profile=Profile.MINIMAL,
+    replaces=(
+        "kube-linter:privileged-container",
+        "polaris:runAsPrivileged",
+        "kube-score:container-security-context-privileged",
+        "checkov:CKV_K8S_16",
     ),
 )
 

@@ -79,6 +79,11 @@ RULE = RuleSpec(
         "https://www.cisecurity.org/benchmark/kubernetes",
         "https://media.defense.gov/2022/Aug/29/2003066362/-1/-1/0/CTR_KUBERNETES_HARDENING_GUIDANCE_1.2_20220829.PDF",
     ),
+    replaces=(
+        "kube-linter:run-as-non-root",
+        "polaris:runAsRootAllowed",
+        "checkov:CKV_K8S_23",
+    ),
 )
 
 NOT_SET = "may run as root: neither runAsNonRoot: true nor a non-zero runAsUser is set, so the image decides"

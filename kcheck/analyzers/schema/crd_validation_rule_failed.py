@@ -110,7 +110,7 @@ from collections.abc import Iterator
 from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
@@ -129,6 +129,7 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation-rules",
         "https://kubernetes.io/docs/reference/using-api/cel/",
     ),
+    profile=Profile.MINIMAL,
 )
 
 

@@ -82,7 +82,7 @@ from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.analyzers.schema.crd import schemas_of, structural_problems
 from kcheck.core.findings import Violation
 from kcheck.core.location import format_path
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
@@ -104,6 +104,7 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#specifying-a-structural-schema",
         "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/#validation",
     ),
+    profile=Profile.MINIMAL,
 )
 
 _V1 = "apiextensions.k8s.io/v1"

@@ -69,7 +69,7 @@ from collections.abc import Iterator
 from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.analyzers.schema.api_versions import Status, lifecycle
 from kcheck.core.findings import Violation
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
@@ -89,6 +89,7 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
         "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",
     ),
+    profile=Profile.MINIMAL,
 )
 
 

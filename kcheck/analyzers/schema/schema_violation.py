@@ -61,7 +61,7 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
@@ -81,6 +81,7 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set",
         "https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/",
     ),
+    profile=Profile.MINIMAL,
 )
 
 

@@ -56,7 +56,7 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.schema.analysis import ObjectAnalysis
 from kcheck.core.findings import Violation
-from kcheck.core.rules import Category, Precision, RuleSpec
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model.base import K8sObject
 
@@ -74,6 +74,7 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/reference/using-api/api-concepts/#field-validation",
         "https://kubernetes.io/docs/tasks/configure-pod-container/security-context/",
     ),
+    profile=Profile.MINIMAL,
 )
 
 

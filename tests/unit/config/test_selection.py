@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kcheck.core.errors import ConfigError
+from kcheck.core.rules import Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.engine.config import Settings, load_settings
 from kcheck.engine.selection import resolve_selector, select_rules
@@ -169,3 +171,49 @@ def test_rules_keys_must_name_one_rule() -> None:
             None,
             [],
         )
+
+
+def _profile_rules() -> tuple[RuleSpec, ...]:
+    minimal = replace(RULES[2], profile=Profile.MINIMAL)  # KC101
+    pss_baseline = replace(RULES[3], id="KC180", name="pss-privileged", pss_level="baseline")
+    pss_restricted = replace(RULES[3], id="KC192", name="pss-escalation", pss_level="restricted")
+    input_minimal = replace(RULES[0], id="KC001", name="yaml-syntax-error", profile=Profile.MINIMAL)
+    return (input_minimal, *RULES[:2], minimal, *RULES[3:], pss_baseline, pss_restricted)
+
+
+@pytest.mark.parametrize(
+    ("profile", "expected"),
+    [
+        ("minimal", ["KC001", "KC101"]),
+        ("default", ["KC001", "KC003", "KC004", "KC101", "KC102", "KC110", "KC201"]),
+        ("strict", ["KC001", "KC003", "KC004", "KC101", "KC102", "KC110", "KC111", "KC201"]),
+        # The Pod Security Standards profiles: their level's controls, and the input rules of `minimal`.
+        ("pss-baseline", ["KC001", "KC180"]),
+        ("pss-restricted", ["KC001", "KC180", "KC192"]),
+    ],
+)
+def test_a_profile_is_the_rule_set_selection_starts_from(profile: str, expected: list[str]) -> None:
+    enabled = select_rules(Settings(profile=profile), _profile_rules(), None, [])
+    assert [rule.spec.id for rule in enabled] == expected
+
+
+def test_a_prefix_selects_within_the_profile_and_an_id_outside_it() -> None:
+    rules = _profile_rules()
+    assert [r.spec.id for r in select_rules(Settings(profile="strict"), rules, ["KC1"], [])] == [
+        "KC101",
+        "KC102",
+        "KC110",
+        "KC111",
+    ]
+    assert [r.spec.id for r in select_rules(Settings(), rules, ["KC1"], [])] == ["KC101", "KC102", "KC110"]
+    assert [r.spec.id for r in select_rules(Settings(), rules, ["KC1", "KC192"], [])] == [
+        "KC101",
+        "KC102",
+        "KC110",
+        "KC192",
+    ]
+
+
+def test_an_unknown_profile_in_the_configuration_is_an_error_with_its_location(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"\.kcheck\.yaml:1:1: profile: Input should be 'minimal'"):
+        _settings(tmp_path, "profile: paranoid\n")
