@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from kcheck.core.location import Location, ObjectPath
+from kcheck.core.location import Location, ObjectPath, TextEdit
 from kcheck.core.rules import RuleSpec
 from kcheck.core.severity import Severity
 
@@ -79,6 +79,14 @@ class RelatedLocation:
     object: ObjectRef | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SuggestedFix:
+    """A rule's `Fix` as an edit of the file (SARIF `fixes`)."""
+
+    description: str
+    edit: TextEdit
+
+
 SuppressionKind = Literal["comment", "annotation", "config", "baseline"]
 
 
@@ -106,6 +114,7 @@ class Finding:
     suppression: Suppression | None = None
     # The chart template a `helm template` document came from (its `# Source:` comment).
     helm_source: str | None = None
+    fix: SuggestedFix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         span = self.location.span

@@ -51,3 +51,11 @@ class Location:
 
     path: str
     span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the text of `span` (empty for an insertion) with `text`."""
+
+    span: Span
+    text: str

@@ -13,13 +13,20 @@ checked by `FileStage.check_deferred` once they are.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from kcheck.analyzers.family import Enabled, Family
 from kcheck.core import input_ids
-from kcheck.core.findings import Finding, Locatable, RelatedLocation, RelatedViolation, Violation
+from kcheck.core.findings import (
+    Finding,
+    Locatable,
+    RelatedLocation,
+    RelatedViolation,
+    SuggestedFix,
+    Violation,
+)
 from kcheck.core.location import FILE_START, Location, ObjectPath
 from kcheck.core.rules import GroupKind
 from kcheck.engine.config import Settings
@@ -109,7 +116,11 @@ def finding_of(
     obj = target if isinstance(target, K8sObject) else None
     location = target.locate(violation.path)
     related = located_related(violation.related)
-    return stamp(enabled, rule_id, violation.args, location, obj, violation.path, related)
+    finding = stamp(enabled, rule_id, violation.args, location, obj, violation.path, related)
+    if finding is None or violation.fix is None or obj is None:
+        return finding
+    edit = obj.edit(violation.fix.path, violation.fix.value)
+    return replace(finding, fix=SuggestedFix(violation.fix.description, edit)) if edit else finding
 
 
 def is_manifest(source: SourceFile) -> bool:

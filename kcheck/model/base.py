@@ -17,7 +17,8 @@ from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
 from kcheck.core.findings import ObjectRef
-from kcheck.core.location import Location, ObjectPath, Span
+from kcheck.core.location import Location, ObjectPath, Span, TextEdit
+from kcheck.source.edits import set_field
 from kcheck.source.loader import Document
 
 T = TypeVar("T")
@@ -103,6 +104,10 @@ class ObjectSource:
 
     def locate(self, path: ObjectPath) -> Location:
         return self.document.locate(self.base_path + path)
+
+    def edit(self, path: ObjectPath, value: object) -> TextEdit | None:
+        """The text edit that sets `path` to `value` (see `source.edits`), None where there is no safe one."""
+        return set_field(self.document, self.base_path + path, value)
 
     @property
     def file_path(self) -> str:
@@ -196,6 +201,11 @@ class K8sObject(KubeModel):
 
     def locate(self, path: ObjectPath) -> Location:
         return self._source.locate(path)
+
+    def edit(self, path: ObjectPath, value: object) -> TextEdit | None:
+        """The text edit that sets `path` to `value`; None for a detached object (it has no document)."""
+        source = self._source
+        return source.edit(path, value) if isinstance(source, ObjectSource) else None
 
     @property
     def ref(self) -> ObjectRef:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, Suppression
+from kcheck.core.findings import Finding, ObjectRef, RelatedLocation, Report, SuggestedFix, Suppression
 from kcheck.core.location import Location, format_path
 from kcheck.core.severity import Severity
 from kcheck.reporters.base import Rendered, ReporterOptions, shown
@@ -62,7 +62,21 @@ def _finding(finding: Finding) -> JSONObject:
         "fingerprint": finding.fingerprint,
         "suppression": _suppression(finding.suppression),
         "helmSource": finding.helm_source,
+        "fix": _fix(finding.fix),
     }
+
+
+def _fix(fix: SuggestedFix | None) -> JSONObject | None:
+    if fix is None:
+        return None
+    span = fix.edit.span
+    region = {
+        "line": span.line,
+        "column": span.column,
+        "endLine": span.end_line,
+        "endColumn": span.end_column,
+    }
+    return {"description": fix.description, "region": region, "text": fix.edit.text}
 
 
 def _summary(report: Report) -> JSONObject:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from kcheck.core.findings import Finding, Report, Suppression
+from kcheck.core.findings import Finding, Report, SuggestedFix, Suppression
 from kcheck.core.location import Location
 from kcheck.core.rules import Category, RuleSpec
 from kcheck.core.severity import Severity
@@ -84,9 +84,21 @@ def _result(finding: Finding, rule_index: dict[str, int], uri_prefix: str) -> Sa
             }
             for number, related in enumerate(finding.related, start=1)
         ]
+    if finding.fix is not None:
+        result["fixes"] = [_fix(finding.fix, finding.location, uri_prefix)]
     if finding.suppression is not None:
         result["suppressions"] = [_suppression(finding.suppression)]
     return result
+
+
+def _fix(fix: SuggestedFix, location: Location, uri_prefix: str) -> SarifObject:
+    edit = Location(location.path, fix.edit.span)
+    changed = _physical_location(edit, uri_prefix)
+    replacement = {"deletedRegion": changed["region"], "insertedContent": {"text": fix.edit.text}}
+    return {
+        "description": {"text": fix.description},
+        "artifactChanges": [{"artifactLocation": changed["artifactLocation"], "replacements": [replacement]}],
+    }
 
 
 def _kept(report: Report) -> list[Finding]:

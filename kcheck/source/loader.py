@@ -225,7 +225,7 @@ def _helm_sources(text: str) -> list[tuple[int, str]]:
     return sources
 
 
-def _may_have_alias(text: str) -> bool:
+def may_have_alias(text: str) -> bool:
     """Whether some `*name` in the text has a `&name`: without that, no document of it has an alias, and
     only a document with an alias can expand. A cheap over-approximation (names in comments count too)."""
     if "&" not in text or "*" not in text:
@@ -252,7 +252,7 @@ def parse(source: SourceFile, limits: Limits | None = None) -> SourceFile:
 def _parse(source: SourceFile, limits: Limits | None) -> SourceFile:
     limits = limits or Limits()
     helm = _helm_sources(source.text)
-    may_alias = _may_have_alias(source.text)
+    may_alias = may_have_alias(source.text)
     previous_end = 0
     for root, offset, stream, position in _roots(source):
         if _is_empty(root):

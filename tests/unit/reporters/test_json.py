@@ -76,6 +76,7 @@ def test_one_finding_exactly() -> None:
                 "fingerprint": "fp-dangling",
                 "suppression": None,
                 "helmSource": None,
+                "fix": None,
             }
         ],
         "summary": {

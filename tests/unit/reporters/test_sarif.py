@@ -13,6 +13,7 @@ from kcheck.core.location import Location, Span
 from kcheck.docs import explain
 from kcheck.reporters import ReporterOptions, render
 from kcheck.reporters.sarif import MAX_RESULTS
+from tests.lint_helpers import lint_text
 from tests.unit.reporters.samples import (
     DANGLING,
     DANGLING_FINDING,
@@ -222,3 +223,43 @@ def test_zero_width_and_multiline_regions_are_kept() -> None:
         {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 1},
         {"startLine": 2, "startColumn": 3, "endLine": 5, "endColumn": 1},
     ]
+
+
+def test_a_mechanical_remedy_is_a_fix_with_the_exact_replacement_region(tmp_path: Path) -> None:
+    text = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  hostPID: true\n"
+        "  containers:\n    - name: app\n      image: app:1\n"
+        "      securityContext:\n        privileged: true\n"
+    )
+    report = lint_text(text, tmp_path, select=["KC101", "KC106"])
+    document = as_sarif(report)
+    jsonschema.Draft4Validator(json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))).validate(document)
+    fixes = {r["ruleId"]: r["fixes"] for r in document["runs"][0]["results"]}
+    assert fixes["KC106"] == [
+        {
+            "description": {"text": "Set `hostPID: false`"},
+            "artifactChanges": [
+                {
+                    "artifactLocation": {"uri": "manifest.yaml", "uriBaseId": "%SRCROOT%"},
+                    "replacements": [
+                        {
+                            "deletedRegion": {
+                                "startLine": 5,
+                                "startColumn": 12,
+                                "endLine": 5,
+                                "endColumn": 16,
+                            },
+                            "insertedContent": {"text": "false"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ]
+    [replacement] = fixes["KC101"][0]["artifactChanges"][0]["replacements"]
+    assert replacement["deletedRegion"] == {
+        "startLine": 10,
+        "startColumn": 21,
+        "endLine": 10,
+        "endColumn": 25,
+    }
