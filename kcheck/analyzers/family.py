@@ -6,7 +6,8 @@ enabled (rule id -> options), and the family computes what those rules share onc
 
 - `check_objects` sees the objects of one file while the file is parsed (in a worker process with
   `--jobs`); per-object rules live here. `needs_custom_resources` says which objects it can only check once
-  every file's CustomResourceDefinitions are known: the engine holds those back until then.
+  every file's CustomResourceDefinitions and labelled Namespaces are known: the engine holds those back
+  until then.
 - `check_inventory` sees the whole inventory once per run, in the main process: cross-object analyses
   (duplicates, unknown kinds, and later NetworkPolicy and RBAC graphs) live here.
 
@@ -37,7 +38,9 @@ Enabled = Mapping[str, Any]
 Prepare = Callable[[AnalysisContext, Enabled], Any]
 ObjectsCheck = Callable[[Any, Sequence[K8sObject], Enabled], Iterable[Result]]
 InventoryCheck = Callable[[Any, Inventory, Enabled], Iterable[Result]]
-NeedsCustomResources = Callable[[K8sObject, AnalysisContext], bool]
+# Whether an object can only be checked once the whole input's CRDs and Namespaces are known (given the
+# family's enabled rules).
+NeedsRunContext = Callable[[K8sObject, Enabled], bool]
 
 
 def _context_only(context: AnalysisContext, enabled: Enabled) -> AnalysisContext:
@@ -51,7 +54,7 @@ class Family:
     check_objects: ObjectsCheck | None = None
     check_inventory: InventoryCheck | None = None
     prepare: Prepare = _context_only
-    needs_custom_resources: NeedsCustomResources | None = None
+    needs_run_context: NeedsRunContext | None = None
     # Paths of an object that findings about objects in other files point at (a CRD's validation rules):
     # the engine keeps their locations once the object's file is released.
     cross_file_paths: Callable[[K8sObject], Iterable[ObjectPath]] | None = None

@@ -5,9 +5,9 @@ stamped), and its objects detached from their document (`K8sObject.detached`) wi
 whole-input stage needs. It is what a worker process sends back with `--jobs`, so everything in it pickles,
 and it is all the main process keeps of a file besides its text.
 
-While the run's CustomResourceDefinitions are not all known (`context.crds is None`), objects that a family
-can only check against them are held back (`FileOutcome.deferred`), detached with every path located, and
-checked by `FileStage.check_deferred` once they are.
+While the run's CustomResourceDefinitions and labelled Namespaces are not all known (`context.complete` is
+false), objects that a family can only check against them are held back (`FileOutcome.deferred`),
+detached with every path located, and checked by `FileStage.check_deferred` once they are.
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ from kcheck.engine.config import Settings
 from kcheck.engine.registry import FAMILIES
 from kcheck.engine.selection import EnabledRule
 from kcheck.engine.suppression import is_suppression_annotation
-from kcheck.inventory.context import AnalysisContext
+from kcheck.inventory.context import PSS_LABEL_PREFIX, AnalysisContext
 from kcheck.model import kinds
 from kcheck.model.base import GenericObject, K8sObject
 from kcheck.model.build import build_objects
+from kcheck.model.policy import Namespace
 from kcheck.source.discover import InputFile
 from kcheck.source.loader import SourceFile, SourceProblem, load_path
 
@@ -169,7 +170,11 @@ class FileStage:
         for family in FAMILIES:
             if any(rule.id in plan.enabled for rule in family.rules):
                 self._kept.update(family.inventory_kinds)
-        self._waits = [f.needs_custom_resources for f in FAMILIES if f.needs_custom_resources is not None]
+        self._waits = [
+            (family.needs_run_context, enabled)
+            for family, _, enabled in self._families
+            if family.needs_run_context is not None
+        ]
 
     def run(self, file: InputFile) -> FileOutcome:
         return self.run_source(load(file, self.plan.settings))
@@ -211,10 +216,8 @@ class FileStage:
             found = stamp(enabled, shape.rule_id, shape.args, location, obj, shape.path, related)
             if found is not None:
                 outcome.findings.append((found, index_of.get(id(obj)) if obj is not None else None))
-        waiting = self.plan.context.crds is None
-        now = [
-            o for o in built.objects if not (waiting and any(w(o, self.plan.context) for w in self._waits))
-        ]
+        waiting = not self.plan.context.complete
+        now = [o for o in built.objects if not (waiting and any(w(o, on) for w, on in self._waits))]
         for rule_id, target, violation in self._check(now):
             if violation.path not in reported.get(id(target), ()):
                 finding = finding_of(enabled, rule_id, target, violation)
@@ -254,15 +257,21 @@ def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields:
     # Only suppression annotations (kcheck's and the incumbent tools'): the others can be large
     # (last-applied-configuration) and no whole-input analysis reads them.
     suppressions = [key for key in obj.metadata.annotations if is_suppression_annotation(key)]
-    paths = [("metadata", "annotations", key) for key in suppressions]
+    paths: list[ObjectPath] = [("metadata", "annotations", key) for key in suppressions]
+    if isinstance(obj, Namespace):  # findings about workloads point at their namespace's Pod Security labels
+        paths += [
+            ("metadata", "labels", key) for key in obj.metadata.labels if key.startswith(PSS_LABEL_PREFIX)
+        ]
     return obj.detached((*_INVENTORY_PATHS, *paths, *cross_file), keep_fields, suppressions)
 
 
-def may_define_crds(data: bytes) -> bool:
-    """Whether a file may hold a CustomResourceDefinition. Its kind is written out unless an escape sequence
-    (YAML double quotes, JSON) or an encoding other than UTF-8 hides it: those files count too."""
+def may_shape_the_run(data: bytes) -> bool:
+    """Whether a file may hold a CustomResourceDefinition or a Namespace's Pod Security labels, which
+    other files' objects are checked against. Its text says so unless an escape sequence (YAML double
+    quotes, JSON) or an encoding other than UTF-8 hides it: those files count too."""
     return (
         b"CustomResourceDefinition" in data
+        or b"pod-security.kubernetes.io" in data
         or b"\\" in data
         or b"\x00" in data
         or data.startswith((b"\xfe\xff", b"\xff\xfe"))

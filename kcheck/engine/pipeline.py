@@ -35,7 +35,7 @@ from kcheck.engine.filestage import (
     StagePlan,
     finding_of,
     for_inventory,
-    may_define_crds,
+    may_shape_the_run,
     peek,
     stamp,
 )
@@ -50,11 +50,12 @@ from kcheck.engine.suppression import (
     is_suppression_annotation,
 )
 from kcheck.engine.texts import FileTexts
-from kcheck.inventory.context import AnalysisContext
+from kcheck.inventory.context import AnalysisContext, DeclaredNamespace, declared_namespace
 from kcheck.inventory.crds import CrdIndex
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
 from kcheck.model.crd import CustomResourceDefinition
+from kcheck.model.policy import Namespace
 from kcheck.source.discover import InputFile, discover
 from kcheck.source.loader import SourceFile, load_stream
 
@@ -177,26 +178,34 @@ def prepare(request: RunRequest) -> Prepared:
     reference = StagePlan(request.settings, input_rules, AnalysisContext(version))
     reference_crds = _reference_crds(crd_files, reference, read)
 
-    # The files that may define CRDs first, with the objects that need the CRDs held back; then the rest.
+    # The files that may define CRDs or label Namespaces first, with the objects that need those held back;
+    # then the rest.
     limit = request.settings.max_file_size
     # Standard input can be read only once: it is loaded here, and parsed in this process.
     stdin = next((load_stream(f.display_path, request.stdin, limit) for f in files if f.path is None), None)
-    first = [f for f in files if may_define_crds(peek(f.path, limit) if f.path else _text_of(stdin))]
+    first = [f for f in files if may_shape_the_run(peek(f.path, limit) if f.path else _text_of(stdin))]
     firsts = {id(f) for f in first}
     held: list[FileOutcome] = []
     # The input's CRDs in file order, then --crd files': the first definition of a kind wins. A later CRD
     # of the same kind serves nothing, so only its name and place stay in memory.
     input_crds = CrdIndex()
-    waiting = StagePlan(request.settings, enabled, AnalysisContext(version))
+    namespaces: dict[str, DeclaredNamespace] = {}
+    default_namespace = request.settings.default_namespace
+    waiting = StagePlan(
+        request.settings, enabled, AnalysisContext(version, default_namespace=default_namespace)
+    )
     for outcome in run_stage(waiting, first, jobs, stdin, progress):
         for index, obj in enumerate(outcome.objects):
             if isinstance(obj, CustomResourceDefinition) and not input_crds.add(obj):
                 outcome.objects[index] = for_inventory(obj, (), keep_fields=False)
+            elif isinstance(obj, Namespace) and (declared := declared_namespace(obj)) is not None:
+                namespaces.setdefault(declared.name, declared)
         read.keep(outcome, outcome.findings)
         if outcome.deferred:
             outcome.text = ""  # kept by `read.texts` (read again when needed), not twice
             held.append(outcome)
-    context = AnalysisContext(version, CrdIndex([*input_crds.definitions, *reference_crds]))
+    crds = CrdIndex([*input_crds.definitions, *reference_crds])
+    context = AnalysisContext(version, crds, namespaces, default_namespace)
     known = StagePlan(request.settings, enabled, context)
     # The workers start on the other files while this process checks the objects held back.
     rest = run_stage(known, [f for f in files if id(f) not in firsts], jobs, stdin, progress)

@@ -69,7 +69,7 @@ def _check_inventory(state: _State, inventory: Inventory, enabled: Enabled) -> I
                 yield module.RULE.id, target, violation
 
 
-def _needs_custom_resources(obj: K8sObject, context: AnalysisContext) -> bool:
+def _needs_run_context(obj: K8sObject, enabled: Enabled) -> bool:
     # A kind of Kubernetes' own API groups is never a custom resource, even one the target version no longer
     # serves (an apiextensions.k8s.io/v1beta1 CRD): only the kinds of other groups wait for the CRDs.
     return group_of(obj.api_version) not in builtin_groups()
@@ -87,6 +87,6 @@ FAMILY = Family(
     check_objects=_check_objects,
     check_inventory=_check_inventory,
     prepare=_prepare,
-    needs_custom_resources=_needs_custom_resources,
+    needs_run_context=_needs_run_context,
     cross_file_paths=_cross_file_paths,
 )
