@@ -12,9 +12,10 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from enum import Enum
+from pathlib import Path
 from typing import Literal
 
-from kcheck.core.rules import RuleSpec
+from kcheck.core.rules import INCUMBENT_TOOLS, RuleSpec
 
 DocFormat = Literal["text", "markdown", "json"]
 
@@ -94,6 +95,62 @@ def list_rules(specs: Iterable[RuleSpec], fmt: DocFormat) -> str:
     return _aligned_table(tuple(h.upper() for h in headers), rows)
 
 
+# The checks of kube-linter, Polaris and kube-score (`../shared/research/landscape.md` §2), with what each
+# checks and, for those no kcheck rule replaces yet, where they are planned.
+_INCUMBENT_CHECKS = Path(__file__).with_name("incumbent_checks.json")
+_TOOL_NAMES = {
+    "kube-linter": "kube-linter",
+    "polaris": "Polaris",
+    "kube-score": "kube-score",
+    "checkov": "Checkov",
+}
+
+
+def migration_guide(specs: Sequence[RuleSpec]) -> str:
+    """docs/migration.md: for each incumbent tool, each of its checks and the kcheck rules that replace it."""
+    known: dict[str, dict[str, dict[str, str]]] = json.loads(_INCUMBENT_CHECKS.read_text(encoding="utf-8"))
+    replacing: dict[str, list[RuleSpec]] = {}
+    for spec in specs:
+        for check in spec.replaces:
+            replacing.setdefault(check, []).append(spec)
+    lines = [
+        "# Migrating from kube-linter, Polaris, kube-score and Checkov",
+        "",
+        "<!-- Generated from the rules' metadata (`RuleSpec.replaces`): "
+        "`python scripts/generate_migration.py`. -->",
+        "",
+        "Each check of the incumbent tools, and the kcheck rules that replace it, with the smallest profile "
+        "(`--profile`) that runs them. Their suppression annotations keep working: an "
+        "`ignore-check.kube-linter.io/<check>`, `polaris.fairwinds.com/<check>-exempt`, "
+        "`kube-score/ignore` or `checkov.io/skip<N>` annotation suppresses the kcheck rules listed for "
+        "that check (setting `incumbent-annotations`, on by default).",
+        "",
+    ]
+    for tool in INCUMBENT_TOOLS:
+        checks = dict(known.get(tool, {}))
+        for check in replacing:
+            name = check.partition(":")[2]
+            if check.startswith(f"{tool}:") and name not in checks:
+                checks[name] = {"meaning": ""}
+        mapped = sum(1 for name in checks if f"{tool}:{name}" in replacing)
+        lines += [f"## {_TOOL_NAMES[tool]}", "", f"{mapped} of {len(checks)} checks have a kcheck rule.", ""]
+        if tool == "checkov":
+            lines += ["Only Checkov's Kubernetes checks that a kcheck rule replaces are listed.", ""]
+        rows = []
+        for name, info in sorted(checks.items(), key=lambda item: item[0].lower()):
+            rules = replacing.get(f"{tool}:{name}", [])
+            where = ", ".join(f"`{r.id}` {r.name} ({_profile_of(r)})" for r in rules)
+            rows.append(
+                (f"`{name}`", info.get("meaning", ""), where or f"not yet: {info.get('planned', 'none')}")
+            )
+        lines.append(markdown_table(("Check", "What it checks", "kcheck rule (profile)"), rows))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _profile_of(spec: RuleSpec) -> str:
+    return f"pss-{spec.pss_level}" if spec.pss_level is not None else spec.profile.value
+
+
 def markdown_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """A GitHub-flavoured Markdown table; `|` and line breaks in cells are escaped, nothing else is."""
 
@@ -132,8 +189,17 @@ def _status_line(spec: RuleSpec) -> str:
         f"family: {spec.family}",
         f"applies to: {kinds}",
     ]
+    if spec.pss_level is not None:
+        parts.append(f"Pod Security Standards {spec.pss_level} control: {spec.pss_control}")
+        parts.append(
+            f"profiles: pss-{spec.pss_level}" + (", pss-restricted" if spec.pss_level == "baseline" else "")
+        )
+    else:
+        parts.append(f"profile: {spec.profile.value}")
     if not spec.default_enabled:
         parts.append("disabled by default")
+    if spec.replaces:
+        parts.append(f"replaces: {', '.join(spec.replaces)}")
     return " · ".join(parts)
 
 
@@ -224,6 +290,10 @@ def _metadata(spec: RuleSpec) -> dict[str, object]:
         "status": spec.status.value,
         "since": spec.since,
         "defaultEnabled": spec.default_enabled,
+        "profile": spec.profile.value,
+        "pssLevel": spec.pss_level,
+        "pssControl": spec.pss_control,
+        "replaces": list(spec.replaces),
         "appliesTo": list(spec.applies_to_names),
         "precision": spec.precision.value,
         "securitySeverity": spec.security_severity,

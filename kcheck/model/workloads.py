@@ -256,6 +256,96 @@ class Toleration(KubeModel):
     toleration_seconds: Integer | None = None
 
 
+class NodeSelectorRequirement(KubeModel):
+    key: str | None = None
+    operator: str | None = None
+    values: NullableList[str] = Field(default_factory=list)
+
+
+class NodeSelectorTerm(KubeModel):
+    """Its expressions are ANDed; a term with none matches no node."""
+
+    match_expressions: NullableList[NodeSelectorRequirement] = Field(default_factory=list)
+    match_fields: NullableList[NodeSelectorRequirement] = Field(default_factory=list)
+
+
+class NodeSelector(KubeModel):
+    """The terms are ORed."""
+
+    node_selector_terms: NullableList[NodeSelectorTerm] = Field(default_factory=list)
+
+
+class PreferredSchedulingTerm(KubeModel):
+    weight: Integer | None = None
+    preference: NodeSelectorTerm | None = None
+
+
+class NodeAffinity(KubeModel):
+    required_during_scheduling_ignored_during_execution: NodeSelector | None = None
+    preferred_during_scheduling_ignored_during_execution: NullableList[PreferredSchedulingTerm] = Field(
+        default_factory=list
+    )
+
+
+class PodAffinityTerm(KubeModel):
+    """A null `labelSelector` matches no pod. With neither `namespaces` nor `namespaceSelector`, the term is
+    about the pod's own namespace; `namespaceSelector: {}` is every namespace."""
+
+    label_selector: LabelSelector | None = None
+    namespaces: NullableList[str] = Field(default_factory=list)
+    namespace_selector: LabelSelector | None = None
+    topology_key: str | None = None
+    # The API server adds `key In (the pod's value)` / `key NotIn (the pod's value)` to the labelSelector.
+    match_label_keys: NullableList[str] = Field(default_factory=list)
+    mismatch_label_keys: NullableList[str] = Field(default_factory=list)
+
+
+class WeightedPodAffinityTerm(KubeModel):
+    weight: Integer | None = None
+    pod_affinity_term: PodAffinityTerm | None = None
+
+
+class PodAffinity(KubeModel):
+    """A pod's `podAffinity` or `podAntiAffinity`."""
+
+    required_during_scheduling_ignored_during_execution: NullableList[PodAffinityTerm] = Field(
+        default_factory=list
+    )
+    preferred_during_scheduling_ignored_during_execution: NullableList[WeightedPodAffinityTerm] = Field(
+        default_factory=list
+    )
+
+
+class Affinity(KubeModel):
+    node_affinity: NodeAffinity | None = None
+    pod_affinity: PodAffinity | None = None
+    pod_anti_affinity: PodAffinity | None = None
+
+
+class TopologySpreadConstraint(KubeModel):
+    """A null `labelSelector` counts no pod; `matchLabelKeys` adds `key In (the pod's value)` to it."""
+
+    max_skew: Integer | None = None
+    topology_key: str | None = None
+    when_unsatisfiable: str | None = None
+    label_selector: LabelSelector | None = None
+    min_domains: Integer | None = None
+    node_affinity_policy: str | None = None
+    node_taints_policy: str | None = None
+    match_label_keys: NullableList[str] = Field(default_factory=list)
+
+
+class PodDNSConfigOption(KubeModel):
+    name: str | None = None
+    value: str | None = None
+
+
+class PodDNSConfig(KubeModel):
+    nameservers: NullableList[str] = Field(default_factory=list)
+    searches: NullableList[str] = Field(default_factory=list)
+    options: NullableList[PodDNSConfigOption] = Field(default_factory=list)
+
+
 class PodSpec(KubeModel):
     containers: NullableList[Container] = Field(default_factory=list)
     init_containers: NullableList[Container] = Field(default_factory=list)
@@ -287,6 +377,9 @@ class PodSpec(KubeModel):
     termination_grace_period_seconds: Integer | None = None
     active_deadline_seconds: Integer | None = None
     overhead: dict[str, Quantity] | None = None
+    affinity: Affinity | None = None
+    topology_spread_constraints: NullableList[TopologySpreadConstraint] = Field(default_factory=list)
+    dns_config: PodDNSConfig | None = None
 
 
 class PodTemplateSpec(KubeModel):

@@ -32,6 +32,7 @@ spec:
         limits: {cpu: 100m, memory: 64Mi}
       securityContext:
         privileged: true
+        readOnlyRootFilesystem: true
 """
 CLEAN_CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  mode: fast\n"
 
@@ -186,13 +187,13 @@ def test_baseline_reports_only_new_findings(workdir: Path) -> None:
         + (
             "    - name: second\n      image: busybox:1.36\n      resources:\n"
             "        requests: {cpu: 10m, memory: 16Mi}\n        limits: {cpu: 100m, memory: 64Mi}\n"
-            "      securityContext:\n        privileged: true\n"
+            "      securityContext:\n        privileged: true\n        readOnlyRootFilesystem: true\n"
         )
     )
     (workdir / "pod.yaml").write_text(shifted)
     result = kcheck("lint", "--baseline", "base.json", cwd=workdir)
     assert result.returncode == 1
-    assert "pod.yaml:24:9: KC101" in result.stdout
+    assert "pod.yaml:25:9: KC101" in result.stdout
     assert "pod.yaml:17:9" not in result.stdout
 
 

@@ -26,7 +26,7 @@ PRIVILEGED = (
     "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext: {runAsNonRoot: true}\n"
     "  containers:\n    - name: c\n      image: busybox:1.36\n"
     "      resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {memory: 1Mi}}\n"
-    "      securityContext: {privileged: true}\n"
+    "      securityContext: {privileged: true, readOnlyRootFilesystem: true}\n"
 )
 CLEAN = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n"
 

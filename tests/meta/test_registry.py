@@ -15,6 +15,12 @@ from tests.lint_helpers import lint_text
 # Rules whose failing example cannot be written as YAML text (bytes, encodings, sizes, depth): their docs
 # show the case in prose and their fixture directories test it for real.
 PROSE_EXAMPLES = {"KC009", "KC010", "KC011", "KC013"}
+# Rules that report nothing until configured: their examples run with these options (as their docs say).
+EXAMPLE_OPTIONS = {
+    "KC144": "{allowed-registries: [registry.example.com]}",
+    "KC169": "{labels: {owner: ''}}",
+    "KC170": "{annotations: {owner: ''}}",
+}
 
 
 def rule_ids(specs: tuple[RuleSpec, ...]) -> list[str]:
@@ -65,6 +71,10 @@ def test_docs_examples_run(spec: RuleSpec, tmp_path: Path) -> None:
     bad_dir, good_dir = tmp_path / "bad", tmp_path / "good"
     bad_dir.mkdir()
     good_dir.mkdir()
+    if spec.id in EXAMPLE_OPTIONS:
+        for directory in (bad_dir, good_dir):
+            config = f"rules:\n  {spec.id}:\n    options: {EXAMPLE_OPTIONS[spec.id]}\n"
+            (directory / ".kcheck.yaml").write_text(config)
     # With the rule alone: a catalogue of a hundred rules would otherwise make every example a fully
     # hardened manifest, burying what it shows.
     # Suppression rules (KC003, KC004) are about other rules' findings, so the input rules run with them.

@@ -3,6 +3,8 @@
 A line ending in `# expect: KC101` (or `# expect: KC101, KC102`) must get a finding of that rule; a comment
 line `# expect-next: KC004` marks the line after it (for lines whose trailing comment is under test).
 Each fixture runs with only its own rule selected, or with the `kcheck.yaml` beside it when there is one.
+Other `.yaml` files of the directory are the rest of the input (a Namespace in another file): linted with
+each fixture, with no finding expected in them.
 """
 
 from __future__ import annotations
@@ -45,12 +47,16 @@ def expectations(path: Path) -> set[tuple[int, str]]:
 def run_fixture(directory: Path, name: str) -> set[tuple[int, str]]:
     rule_id = directory.name[:5]
     config = directory / "kcheck.yaml"
+    others = sorted(
+        p.name for p in directory.glob("*.yaml") if p.name not in ("bad.yaml", "good.yaml", "kcheck.yaml")
+    )
     report = lint_paths(
-        [name],
+        [name, *others],
         directory,
         select=None if config.exists() else [rule_id],
         config=config if config.exists() else None,
     )
+    assert [f for f in report.active if f.location.path != name] == []
     return {(f.location.span.line, f.rule_id) for f in report.active}
 
 

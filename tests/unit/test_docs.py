@@ -61,7 +61,7 @@ def test_markdown_page() -> None:
         "# latest-image-tag (KC102)\n"
         "\n"
         "Stable, added in 0.1.0 · severity: warning · category: reliability · family: objects"
-        " · applies to: Pod, Deployment (apps)\n"
+        " · applies to: Pod, Deployment (apps) · profile: default\n"
         "\n"
         "## What it does\n"
         "\n"
@@ -121,7 +121,7 @@ def test_text_page() -> None:
         "========================\n"
         "\n"
         "Stable, added in 0.1.0 · severity: warning · category: reliability · family: objects"
-        " · applies to: Pod, Deployment (apps)\n"
+        " · applies to: Pod, Deployment (apps) · profile: default\n"
         "\n"
         "What it does\n"
         "------------\n"
@@ -159,7 +159,7 @@ def test_status_line_variants() -> None:
     preview = replace(LATEST, status=RuleStatus.PREVIEW, since="0.2.0", profile=Profile.STRICT, applies_to=())
     assert explain(preview, "markdown").split("\n")[2] == (
         "Preview, added in 0.2.0 · severity: warning · category: reliability · family: objects"
-        " · applies to: any object · disabled by default"
+        " · applies to: any object · profile: strict · disabled by default"
     )
 
 
@@ -200,6 +200,10 @@ def test_json_page() -> None:
         "status": "stable",
         "since": "0.1.0",
         "defaultEnabled": True,
+        "profile": "default",
+        "pssLevel": None,
+        "pssControl": None,
+        "replaces": [],
         "appliesTo": ["Pod", "apps/Deployment"],
         "precision": "high",
         "securitySeverity": None,
@@ -311,3 +315,23 @@ def test_doc_examples() -> None:
 def test_doc_examples_say_what_is_missing(docs: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         doc_examples(docs)
+
+
+def test_the_migration_guide_is_generated_from_the_rules_metadata() -> None:
+    from pathlib import Path
+
+    from kcheck.docs import migration_guide
+    from kcheck.engine.registry import ALL_RULES
+
+    committed = (Path(__file__).resolve().parents[2] / "docs" / "migration.md").read_text(encoding="utf-8")
+    assert committed == migration_guide(ALL_RULES), "regenerate it: python scripts/generate_migration.py"
+
+
+def test_every_replaced_check_is_a_known_tool_s() -> None:
+    from kcheck.core.rules import INCUMBENT_TOOLS
+    from kcheck.engine.registry import ALL_RULES
+
+    for spec in ALL_RULES:
+        for check in spec.replaces:
+            tool, _, name = check.partition(":")
+            assert tool in INCUMBENT_TOOLS and name, (spec.id, check)

@@ -22,6 +22,7 @@ spec:
         requests: {cpu: 10m, memory: 16Mi}
         limits: {cpu: 100m, memory: 64Mi}
       securityContext:
+        readOnlyRootFilesystem: true
         privileged: true  # kcheck: disable=KC101
 ```
 Use instead:
@@ -40,6 +41,7 @@ spec:
         requests: {cpu: 10m, memory: 16Mi}
         limits: {cpu: 100m, memory: 64Mi}
       securityContext:
+        readOnlyRootFilesystem: true
         privileged: true  # kcheck: disable=KC101 -- reads host devices; runs only on the debug node pool
 ```
 """

@@ -64,6 +64,12 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     applies_to=kinds.WORKLOADS,
     precision=Precision.VERY_HIGH,
+    replaces=(
+        "kube-linter:latest-tag",
+        "polaris:tagNotSpecified",
+        "kube-score:container-image-tag",
+        "checkov:CKV_K8S_14",
+    ),
     references=(
         "https://kubernetes.io/docs/concepts/containers/images/#image-names",
         "https://kubernetes.io/docs/concepts/containers/images/#imagepullpolicy-defaulting",

@@ -79,6 +79,13 @@ RULE = RuleSpec(
     applies_to=kinds.WORKLOADS,
     options=Options,
     precision=Precision.VERY_HIGH,
+    replaces=(
+        "polaris:cpuLimitsMissing",
+        "polaris:memoryLimitsMissing",
+        "kube-score:container-resources",
+        "checkov:CKV_K8S_11",
+        "checkov:CKV_K8S_13",
+    ),
     references=(
         "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
         "https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/",

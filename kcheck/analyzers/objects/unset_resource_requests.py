@@ -78,6 +78,15 @@ RULE = RuleSpec(
     applies_to=kinds.WORKLOADS,
     options=Options,
     precision=Precision.VERY_HIGH,
+    replaces=(
+        "kube-linter:unset-cpu-requirements",
+        "kube-linter:unset-memory-requirements",
+        "polaris:cpuRequestsMissing",
+        "polaris:memoryRequestsMissing",
+        "kube-score:container-resources",
+        "checkov:CKV_K8S_10",
+        "checkov:CKV_K8S_12",
+    ),
     references=(
         "https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/",
         "https://kubernetes.io/docs/concepts/workloads/pods/pod-qos/",
