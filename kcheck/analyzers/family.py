@@ -5,9 +5,9 @@ enabled (rule id -> options), and the family computes what those rules share onc
 `(rule id, target, violation)` results. Two entry points exist because the engine runs two stages:
 
 - `check_objects` sees the objects of one file while the file is parsed (in a worker process with
-  `--jobs`); per-object rules live here. `needs_custom_resources` says which objects it can only check once
-  every file's CustomResourceDefinitions and labelled Namespaces are known: the engine holds those back
-  until then.
+  `--jobs`); per-object rules live here. It runs the rules of `enabled` it is given, which may be fewer
+  than `prepare` saw: `needs_run_context` names the rules that can only check an object once every file's
+  CustomResourceDefinitions and labelled Namespaces are known, and the engine runs those on it later.
 - `check_inventory` sees the whole inventory once per run, in the main process: cross-object analyses
   (duplicates, unknown kinds, and later NetworkPolicy and RBAC graphs) live here.
 
@@ -19,7 +19,7 @@ each other; what two of them need lives below them (`kcheck.cel`, `kcheck.kube`,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,9 +38,9 @@ Enabled = Mapping[str, Any]
 Prepare = Callable[[AnalysisContext, Enabled], Any]
 ObjectsCheck = Callable[[Any, Sequence[K8sObject], Enabled], Iterable[Result]]
 InventoryCheck = Callable[[Any, Inventory, Enabled], Iterable[Result]]
-# Whether an object can only be checked once the whole input's CRDs and Namespaces are known (given the
-# family's enabled rules).
-NeedsRunContext = Callable[[K8sObject, Enabled], bool]
+# The ids of the family's enabled rules that can only check an object once the whole input's CRDs and
+# Namespaces are known (none: the object is checked at once).
+NeedsRunContext = Callable[[K8sObject, Enabled], Collection[str]]
 
 
 def _context_only(context: AnalysisContext, enabled: Enabled) -> AnalysisContext:
@@ -91,7 +91,9 @@ class Dispatch:
         specific = self._by_kind.get((obj.group, obj.kind or ""))
         return [*self._universal, *specific] if specific else self._universal
 
-    def run(self, obj: K8sObject, analysis: Any) -> Iterator[Result]:
+    def run(self, obj: K8sObject, analysis: Any, enabled: Enabled | None = None) -> Iterator[Result]:
+        """The violations of the rules for `obj`; only those of `enabled`, when given."""
         for rule in self.rules_for(obj):
-            for violation in rule.check(obj, analysis, self._enabled[rule.spec.id]):
-                yield rule.spec.id, obj, violation
+            if enabled is None or rule.spec.id in enabled:
+                for violation in rule.check(obj, analysis, self._enabled[rule.spec.id]):
+                    yield rule.spec.id, obj, violation

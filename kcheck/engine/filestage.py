@@ -6,14 +6,16 @@ whole-input stage needs. It is what a worker process sends back with `--jobs`, s
 and it is all the main process keeps of a file besides its text.
 
 While the run's CustomResourceDefinitions and labelled Namespaces are not all known (`context.complete` is
-false), objects that a family can only check against them are held back (`FileOutcome.deferred`),
-detached with every path located, and checked by `FileStage.check_deferred` once they are.
+false), the rules that can only check an object against them (`Family.needs_run_context`) are held back:
+the object's other rules run at once, and the object is kept (`FileOutcome.deferred`), detached with every
+path located, for `FileStage.check_deferred` to run the held rules once the context is known.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -74,9 +76,16 @@ class FileOutcome:
     # Each finding with the index (in `objects`) of the object it is about, if any.
     findings: list[tuple[Finding, int | None]] = field(default_factory=list)
     objects: list[K8sObject] = field(default_factory=list)
-    # Objects held back until the run's CRDs are known: (index in `objects`, the object with every path
-    # located, the paths KC002 reported in it).
-    deferred: list[tuple[int, K8sObject, frozenset[ObjectPath]]] = field(default_factory=list)
+    # Objects with rules held back until the run's context is known.
+    deferred: list[DeferredObject] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class DeferredObject:
+    index: int  # in `FileOutcome.objects`
+    obj: K8sObject  # detached, with every path located
+    reported: frozenset[ObjectPath]  # the paths KC002 reported in it
+    held: Mapping[str, frozenset[str]]  # family name -> the ids of its rules that wait for the context
 
 
 def stamp(
@@ -88,6 +97,7 @@ def stamp(
     path: ObjectPath | None = None,
     related: tuple[RelatedLocation, ...] = (),
     helm_source: str | None = None,
+    fix: SuggestedFix | None = None,
 ) -> Finding | None:
     """The finding of an enabled rule (None for a rule that is off), as reporters show it."""
     rule = enabled.get(rule_id)
@@ -103,6 +113,7 @@ def stamp(
         object_path=path if obj is not None else None,
         related=related,
         helm_source=helm_source if obj is None else obj.helm_source,
+        fix=fix,
     )
 
 
@@ -114,14 +125,16 @@ def finding_of(
     enabled: Mapping[str, EnabledRule], rule_id: str, target: Locatable, violation: Violation
 ) -> Finding | None:
     """A family's violation, located in its target and stamped (None for a rule that is off)."""
+    if rule_id not in enabled:
+        return None
     obj = target if isinstance(target, K8sObject) else None
     location = target.locate(violation.path)
     related = located_related(violation.related)
-    finding = stamp(enabled, rule_id, violation.args, location, obj, violation.path, related)
-    if finding is None or violation.fix is None or obj is None:
-        return finding
-    edit = obj.edit(violation.fix.path, violation.fix.value)
-    return replace(finding, fix=SuggestedFix(violation.fix.description, edit)) if edit else finding
+    fix = None
+    if violation.fix is not None and obj is not None:
+        edit = obj.edit(violation.fix.path, violation.fix.value)
+        fix = SuggestedFix(violation.fix.description, edit) if edit else None
+    return stamp(enabled, rule_id, violation.args, location, obj, violation.path, related, fix=fix)
 
 
 def is_manifest(source: SourceFile) -> bool:
@@ -171,7 +184,7 @@ class FileStage:
             if any(rule.id in plan.enabled for rule in family.rules):
                 self._kept.update(family.inventory_kinds)
         self._waits = [
-            (family.needs_run_context, enabled)
+            (family.name, family.needs_run_context, enabled)
             for family, _, enabled in self._families
             if family.needs_run_context is not None
         ]
@@ -216,38 +229,62 @@ class FileStage:
             found = stamp(enabled, shape.rule_id, shape.args, location, obj, shape.path, related)
             if found is not None:
                 outcome.findings.append((found, index_of.get(id(obj)) if obj is not None else None))
-        waiting = not self.plan.context.complete
-        now = [o for o in built.objects if not (waiting and any(w(o, on) for w, on in self._waits))]
-        for rule_id, target, violation in self._check(now):
+        held = {id(obj): self._held(obj) for obj in built.objects} if not self.plan.context.complete else {}
+        for rule_id, target, violation in self._check(built.objects, held):
             if violation.path not in reported.get(id(target), ()):
                 finding = finding_of(enabled, rule_id, target, violation)
                 if finding is not None:
                     outcome.findings.append((finding, index_of.get(id(target))))
-        held = {id(o) for o in now}
         for obj in built.objects:
             cross_file = [path for paths in self._cross_file for path in paths(obj)]
             keep = (obj.group, obj.kind or "") in self._kept and not isinstance(obj, GenericObject)
             outcome.objects.append(for_inventory(obj, cross_file, keep_fields=keep))
-            if id(obj) not in held:
+            if held.get(id(obj)):
                 full = obj.detached(_all_paths(obj.raw), keep_fields=True)
-                outcome.deferred.append((index_of[id(obj)], full, frozenset(reported.get(id(obj), ()))))
+                outcome.deferred.append(
+                    DeferredObject(
+                        index_of[id(obj)], full, frozenset(reported.get(id(obj), ())), held[id(obj)]
+                    )
+                )
         return outcome
 
     def check_deferred(self, outcome: FileOutcome) -> list[tuple[Finding, int | None]]:
         """The findings of the objects `run` held back (the plan's context now has the run's CRDs)."""
         found: list[tuple[Finding, int | None]] = []
-        for index, obj, reported in outcome.deferred:
-            for rule_id, target, violation in self._check([obj]):
-                if violation.path not in reported:
-                    finding = finding_of(self.plan.enabled, rule_id, target, violation)
-                    if finding is not None:
-                        found.append((finding, index if target is obj else None))
+        for deferred in outcome.deferred:
+            obj = deferred.obj
+            for family, state, enabled in self._families:
+                rules = deferred.held.get(family.name)
+                if rules:
+                    assert family.check_objects is not None
+                    on = {rule_id: enabled[rule_id] for rule_id in rules}
+                    for rule_id, target, violation in family.check_objects(state, [obj], on):
+                        if violation.path not in deferred.reported:
+                            finding = finding_of(self.plan.enabled, rule_id, target, violation)
+                            if finding is not None:
+                                found.append((finding, deferred.index if target is obj else None))
         return found
 
-    def _check(self, objects: Sequence[K8sObject]) -> Iterator[tuple[str, Locatable, Violation]]:
+    def _held(self, obj: K8sObject) -> dict[str, frozenset[str]]:
+        """Family name -> the ids of its rules that must wait for the run's context to check `obj`."""
+        held = {name: frozenset(waits(obj, enabled)) for name, waits, enabled in self._waits}
+        return {name: rules for name, rules in held.items() if rules}
+
+    def _check(
+        self, objects: Sequence[K8sObject], held: Mapping[int, Mapping[str, frozenset[str]]]
+    ) -> Iterator[tuple[str, Locatable, Violation]]:
+        """Each family's enabled rules on the objects, less the rules `held` back for an object (by id)."""
         for family, state, enabled in self._families:
             assert family.check_objects is not None
-            yield from family.check_objects(state, objects, enabled)
+            whole = [obj for obj in objects if family.name not in held.get(id(obj), {})]
+            if whole:
+                yield from family.check_objects(state, whole, enabled)
+            for obj in objects:
+                rules = held.get(id(obj), {}).get(family.name)
+                if rules:
+                    on = {rule_id: options for rule_id, options in enabled.items() if rule_id not in rules}
+                    if on:
+                        yield from family.check_objects(state, [obj], on)
 
 
 def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields: bool) -> K8sObject:
@@ -267,15 +304,22 @@ def for_inventory(obj: K8sObject, cross_file: Iterable[ObjectPath], keep_fields:
 
 def may_shape_the_run(data: bytes) -> bool:
     """Whether a file may hold a CustomResourceDefinition or a Namespace's Pod Security labels, which
-    other files' objects are checked against. Its text says so unless an escape sequence (YAML double
-    quotes, JSON) or an encoding other than UTF-8 hides it: those files count too."""
+    other files' objects are checked against. Its text says so unless an escape sequence or an encoding
+    other than UTF-8 hides it: those files count too."""
     return (
         b"CustomResourceDefinition" in data
         or b"pod-security.kubernetes.io" in data
-        or b"\\" in data
+        or (b"\\" in data and _HIDING_ESCAPE.search(data) is not None)
         or b"\x00" in data
         or data.startswith((b"\xfe\xff", b"\xff\xfe"))
     )
+
+
+# The escapes that can write a letter, `-` or `.` (what the two names above are made of) in a YAML
+# double-quoted scalar or a JSON string: `\x41`, `\u0041`, `\U00000041`, and a backslash before a line
+# break, which joins the lines without a space. The other escapes (`\n`, `\"`, `\/`, ...) stand for
+# characters neither name has. Shell line continuations in block scalars count too (over-approximation).
+_HIDING_ESCAPE = re.compile(rb"\\[xuU]|\\\r?\n")
 
 
 def peek(path: Path, limit: int) -> bytes:

@@ -279,12 +279,14 @@ def _check_objects(
 ) -> Iterator[Result]:
     dispatch, context = state
     for obj in objects:
-        yield from dispatch.run(obj, _Analysis(obj, context))
+        yield from dispatch.run(obj, _Analysis(obj, context), enabled)
 
 
-def _needs_run_context(obj: K8sObject, enabled: Enabled) -> bool:
-    # A workload is checked against the Pod Security level of its namespace, which another file may set.
-    return rejected_by_pod_security.RULE.id in enabled and (obj.group, obj.kind or "") in _WORKLOADS
+def _needs_run_context(obj: K8sObject, enabled: Enabled) -> tuple[str, ...]:
+    # A workload is checked against the Pod Security level of its namespace, which another file may set;
+    # the other rules need nothing from other files.
+    rule_id = rejected_by_pod_security.RULE.id
+    return (rule_id,) if rule_id in enabled and (obj.group, obj.kind or "") in _WORKLOADS else ()
 
 
 _WORKLOADS = frozenset(kinds.WORKLOADS)

@@ -4,7 +4,7 @@ CRDs themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -59,7 +59,7 @@ def _prepare(context: AnalysisContext, enabled: Enabled) -> _State:
 
 def _check_objects(state: _State, objects: Sequence[K8sObject], enabled: Enabled) -> Iterator[Result]:
     for obj in objects:
-        yield from state.dispatch.run(obj, ObjectAnalysis(obj, state.run))
+        yield from state.dispatch.run(obj, ObjectAnalysis(obj, state.run), enabled)
 
 
 def _check_inventory(state: _State, inventory: Inventory, enabled: Enabled) -> Iterator[Result]:
@@ -69,10 +69,11 @@ def _check_inventory(state: _State, inventory: Inventory, enabled: Enabled) -> I
                 yield module.RULE.id, target, violation
 
 
-def _needs_run_context(obj: K8sObject, enabled: Enabled) -> bool:
+def _needs_run_context(obj: K8sObject, enabled: Enabled) -> Collection[str]:
     # A kind of Kubernetes' own API groups is never a custom resource, even one the target version no longer
-    # serves (an apiextensions.k8s.io/v1beta1 CRD): only the kinds of other groups wait for the CRDs.
-    return group_of(obj.api_version) not in builtin_groups()
+    # serves (an apiextensions.k8s.io/v1beta1 CRD): only the kinds of other groups wait for the CRDs, with
+    # all of the family's rules (a custom resource's schema is its CRD's).
+    return () if group_of(obj.api_version) in builtin_groups() else enabled.keys()
 
 
 def _cross_file_paths(obj: K8sObject) -> Iterator[ObjectPath]:

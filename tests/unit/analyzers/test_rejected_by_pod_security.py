@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from kcheck.core.location import Span, TextEdit
 from tests.lint_helpers import lint_paths
 
 NAMESPACE = """\
@@ -105,3 +106,17 @@ def test_the_default_level_applies_to_namespaces_without_the_label(tmp_path: Pat
     (tmp_path / "kcheck.yaml").write_text(config)
     report = lint_paths(["a"], tmp_path, select=["KC199"], config=tmp_path / "kcheck.yaml")
     assert [f.rule_id for f in report.active] == ["KC199"]
+
+
+def test_a_workload_read_with_the_namespaces_keeps_its_other_findings_and_their_fixes(tmp_path: Path) -> None:
+    # The Namespace in the same file makes the file one that is read first, while the labels are not all
+    # known: only KC199 waits for them; the other rules check the workload from its document, with fixes.
+    text = NAMESPACE.format(level="restricted", version="") + "---\n" + POD
+    (tmp_path / "all.yaml").write_text(text, encoding="utf-8")
+    report = lint_paths(["all.yaml"], tmp_path, select=["KC110", "KC199"])
+    by_rule = {f.rule_id: f for f in report.active}
+    assert sorted(by_rule) == ["KC110", "KC199"]
+    assert (by_rule["KC110"].location.span.line, by_rule["KC110"].location.span.column) == (20, 7)
+    fix = by_rule["KC110"].fix
+    assert fix is not None
+    assert fix.edit == TextEdit(Span(22, 1, 22, 1), "        readOnlyRootFilesystem: true\n")
