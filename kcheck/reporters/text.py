@@ -28,14 +28,25 @@ def _position(location: Location) -> str:
     return f"{location.path}:{location.span.line}:{location.span.column}"
 
 
-def _excerpt(location: Location, sources: Mapping[str, str], paint: _Painter, style: str) -> list[str]:
+class _Lines:
+    """The lines of each file, split once: a file can have thousands of findings."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self._sources = sources
+        self._lines: dict[str, list[str] | None] = {}
+
+    def of(self, path: str) -> list[str] | None:
+        if path not in self._lines:
+            text = self._sources.get(path)
+            self._lines[path] = text.split("\n") if text is not None else None
+        return self._lines[path]
+
+
+def _excerpt(location: Location, sources: _Lines, paint: _Painter, style: str) -> list[str]:
     """The first line of the span, with carets under the spanned part of it."""
-    text = sources.get(location.path)
+    lines = sources.of(location.path)
     span = location.span
-    if text is None:
-        return []
-    lines = text.split("\n")
-    if not 1 <= span.line <= len(lines):
+    if lines is None or not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1].rstrip("\r")
     start = span.column - 1
@@ -51,13 +62,17 @@ def _excerpt(location: Location, sources: Mapping[str, str], paint: _Painter, st
     ]
 
 
-def _finding(finding: Finding, sources: Mapping[str, str], paint: _Painter) -> list[str]:
+def _header(finding: Finding, paint: _Painter) -> str:
     style = _SEVERITY_COLORS[finding.severity]
-    header = (
+    return (
         f"{paint(_position(finding.location), _BOLD)}: {paint(finding.rule_id, style, _BOLD)} "
         f"[{paint(finding.severity.value, style)}] {finding.message} ({finding.rule_name})"
     )
-    lines = [header, *_excerpt(finding.location, sources, paint, style)]
+
+
+def _finding(finding: Finding, sources: _Lines, paint: _Painter) -> list[str]:
+    style = _SEVERITY_COLORS[finding.severity]
+    lines = [_header(finding, paint), *_excerpt(finding.location, sources, paint, style)]
     lines += [f"  note: {_position(related.location)}: {related.message}" for related in finding.related]
     suppression = finding.suppression
     if suppression is not None:
@@ -69,7 +84,8 @@ def _finding(finding: Finding, sources: Mapping[str, str], paint: _Painter) -> l
 def render_text(report: Report, options: ReporterOptions) -> Rendered:
     paint = _Painter(options.color)
     if options.quiet:
-        return Rendered("".join(_finding(f, report.sources, paint)[0] + "\n" for f in shown(report, options)))
-    blocks = ["\n".join(_finding(f, report.sources, paint)) for f in shown(report, options)]
+        return Rendered("".join(_header(f, paint) + "\n" for f in shown(report, options)))
+    sources = _Lines(report.sources)
+    blocks = ["\n".join(_finding(f, sources, paint)) for f in shown(report, options)]
     blocks.append(paint(summary_line(report), _BOLD))
     return Rendered("\n\n".join(blocks) + "\n")

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from kcheck.core.location import ObjectPath, Span, TextEdit
 from kcheck.source import spans
-from kcheck.source.loader import may_have_alias
 
 if TYPE_CHECKING:
     from kcheck.source.loader import Document
@@ -44,7 +43,7 @@ def flow(value: object) -> str:
 
 def set_field(document: Document, path: ObjectPath, value: object) -> TextEdit | None:
     """The edit that makes `path` hold `value`, or None when there is no safe one."""
-    if may_have_alias(document.stream):
+    if document.may_alias:
         return None  # what the path reaches may be written at an anchor that other places share
     records = document.span_index
     number, found = 0, 0

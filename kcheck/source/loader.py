@@ -93,6 +93,8 @@ class Document:
     # Where `root` composes the nodes again from: the text that was parsed and the root's position in it.
     stream: str = field(default="", repr=False)
     position: int = 0
+    # Whether `stream` may hold an alias (`may_have_alias`): an edit must not change what an anchor shares.
+    may_alias: bool = False
 
     @property
     def root(self) -> Node:
@@ -253,6 +255,7 @@ def _parse(source: SourceFile, limits: Limits | None) -> SourceFile:
     limits = limits or Limits()
     helm = _helm_sources(source.text)
     may_alias = may_have_alias(source.text)
+    stream_may_alias: dict[int, bool] = {}  # id(stream) -> may_have_alias(stream): once per parsed part
     previous_end = 0
     for root, offset, stream, position in _roots(source):
         if _is_empty(root):
@@ -285,8 +288,20 @@ def _parse(source: SourceFile, limits: Limits | None) -> SourceFile:
             if (problem.rule_id, problem.span) not in seen:
                 seen.add((problem.rule_id, problem.span))
                 source.problems.append(SourceProblem(problem.rule_id, problem.span, problem.args))
+        if may_alias and id(stream) not in stream_may_alias:
+            stream_may_alias[id(stream)] = may_have_alias(stream)
         source.documents.append(
-            Document(source, len(source.documents), record, value, offset, helm_source, stream, position)
+            Document(
+                source,
+                len(source.documents),
+                record,
+                value,
+                offset,
+                helm_source,
+                stream,
+                position,
+                stream_may_alias.get(id(stream), False),
+            )
         )
     return source
 
