@@ -68,6 +68,7 @@ RULE = RuleSpec(
     remediation="Change `apiVersion` to the replacement the message names before upgrading the cluster.",
     docs=__doc__ or "",
     precision=Precision.HIGH,
+    replaces=("kube-score:stable-version",),
     references=(
         "https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
         "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",

@@ -85,6 +85,7 @@ RULE = RuleSpec(
     remediation="Change `apiVersion` to the replacement the message names, then adjust the renamed fields.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
+    replaces=("kube-linter:no-extensions-v1beta", "kube-score:stable-version"),
     references=(
         "https://kubernetes.io/docs/reference/using-api/deprecation-guide/",
         "https://kubernetes.io/docs/reference/using-api/deprecation-policy/",

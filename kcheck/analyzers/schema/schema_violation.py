@@ -75,6 +75,7 @@ RULE = RuleSpec(
     remediation="Give the field a value of the type and syntax the Kubernetes API expects.",
     docs=__doc__ or "",
     precision=Precision.VERY_HIGH,
+    replaces=("kube-linter:schema-validation", "kube-score:label-values"),
     references=(
         "https://kubernetes.io/docs/reference/kubernetes-api/",
         "https://kubernetes.io/docs/concepts/overview/working-with-objects/names/",
