@@ -96,6 +96,7 @@ from kcheck.analyzers.objects import (
     seccomp_unconfined,
     secret_in_env_literal,
     secret_in_env_var,
+    selector_does_not_match_template,
     sensitive_configmap_data,
     sensitive_host_path,
     single_replica,
@@ -228,6 +229,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     missing_recommended_labels,
     instance_label_mismatch,
     missing_dns_config_options,
+    selector_does_not_match_template,
     # -- Pod Security Standards controls
     pss_host_process,
     pss_host_namespaces,

@@ -969,3 +969,21 @@ def test_null_and_empty_specs_raise_nothing(module: object) -> None:
     for text in texts:
         for obj in objects(text):
             list(check(obj))
+
+
+def test_selector_does_not_match_template_names_the_failed_requirement(tmp_path: Path) -> None:
+    from tests.lint_helpers import lint_text
+
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+        "  selector: {matchLabels: {app: web, tier: front}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec:\n      containers:\n        - name: app\n          image: registry.example.com/web:1.4.2\n"
+    )
+    report = lint_text(text, tmp_path, select=["KC174"])
+    [finding] = report.active
+    assert (finding.rule_id, finding.location.span.line, finding.location.span.column) == ("KC174", 5, 3)
+    assert finding.message == (
+        "Deployment 'web' has a selector the API server rejects: it requires tier=front, but the pod "
+        "template has no label 'tier'"
+    )
