@@ -41,6 +41,7 @@ from kcheck.analyzers.objects import (
     ingress_without_tls,
     insecure_capability,
     instance_label_mismatch,
+    invalid_port_name,
     invalid_probe,
     invalid_restart_policy,
     invalid_topology_spread,
@@ -230,6 +231,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     instance_label_mismatch,
     missing_dns_config_options,
     selector_does_not_match_template,
+    invalid_port_name,
     # -- Pod Security Standards controls
     pss_host_process,
     pss_host_namespaces,

@@ -987,3 +987,22 @@ def test_selector_does_not_match_template_names_the_failed_requirement(tmp_path:
         "Deployment 'web' has a selector the API server rejects: it requires tier=front, but the pod "
         "template has no label 'tier'"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("http", None),
+        ("grpc-health-chk", None),
+        ("grpc-health-check", "is longer than 15 characters"),
+        ("http_main", "must contain only lower-case letters, digits and '-'"),
+        ("HTTP", "must contain only lower-case letters, digits and '-'"),
+        ("8080", "must contain at least one letter"),
+        ("a--b", "must not contain '--'"),
+        ("metrics-", "must not begin or end with '-'"),
+    ],
+)
+def test_port_names_are_iana_service_names(name: str, problem: str | None) -> None:
+    from kcheck.analyzers.objects.invalid_port_name import port_name_problem
+
+    assert port_name_problem(name) == problem

@@ -1,0 +1,140 @@
+"""## What it does
+Checks port names as the API server validates them:
+
+- a container port's `name`, and a Service's `targetPort` when it names a port, must be an IANA service
+  name (`IsValidPortName`): at most 15 characters, only `a-z`, `0-9` and `-`, at least one letter, no
+  `--`, and no `-` at either end;
+- a Service port's `name` must be a DNS label (`IsDNS1123Label`): at most 63 characters of `a-z`, `0-9`
+  and `-`, starting and ending with a letter or digit.
+
+## Why is this bad?
+The API server rejects the object, so `kubectl apply` fails. Names like `http_metrics`, `HTTP` or
+`grpc-health-check` (16 characters) look harmless and are often copied from other tools' configuration.
+
+## Example
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - name: http_main
+      port: 80
+      targetPort: HTTP
+```
+Use instead:
+```yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports:
+    - name: http-main
+      port: 80
+      targetPort: http
+```
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from kcheck.analyzers.objects.view import container_args, object_args
+from kcheck.core.findings import Violation
+from kcheck.core.location import ObjectPath, format_path
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
+from kcheck.core.severity import Severity
+from kcheck.model import kinds
+from kcheck.model.base import K8sObject
+from kcheck.model.networking import Service
+from kcheck.model.workloads import containers, pod_template
+
+RULE = RuleSpec(
+    id="KC175",
+    name="invalid-port-name",
+    summary="A container port, Service port or Service targetPort name that the API server rejects.",
+    severity=Severity.ERROR,
+    category=Category.CORRECTNESS,
+    message="{owner} has port name {port!r} in {field}, which the API server rejects: it {problem}",
+    remediation="Use lower-case letters, digits and single hyphens: at most 15 characters for a container "
+    "port or targetPort name (`http-metrics`), a DNS label for a Service port name.",
+    docs=__doc__ or "",
+    applies_to=(*kinds.WORKLOADS, ("", "Service")),
+    precision=Precision.VERY_HIGH,
+    profile=Profile.MINIMAL,
+    replaces=("kube-linter:invalid-target-ports",),
+    references=(
+        "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#ports",
+        "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec",
+    ),
+)
+
+_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+\Z")
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+
+def port_name_problem(name: str) -> str | None:
+    """Why `name` is not an IANA service name (apimachinery `IsValidPortName`), or None."""
+    if len(name) > 15:
+        return "is longer than 15 characters"
+    if not _PORT_NAME_CHARS.match(name):
+        return "must contain only lower-case letters, digits and '-'"
+    if not any("a" <= char <= "z" for char in name):
+        return "must contain at least one letter"
+    if "--" in name:
+        return "must not contain '--'"
+    if name.startswith("-") or name.endswith("-"):
+        return "must not begin or end with '-'"
+    return None
+
+
+def dns_label_problem(name: str) -> str | None:
+    """Why `name` is not a DNS-1123 label, or None."""
+    if len(name) > 63:
+        return "is longer than 63 characters"
+    if not _DNS_LABEL.match(name):
+        return "must be lower-case letters, digits and '-', starting and ending with a letter or digit"
+    return None
+
+
+def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
+    if isinstance(obj, Service):
+        yield from _service(obj)
+        return
+    template = pod_template(obj)
+    if template is None:
+        return
+    for ref in containers(template):
+        args = container_args(ref)
+        owner = f"{args['role']} {args['container']!r}"
+        for index, port in enumerate(ref.container.ports):
+            if port.name is not None:
+                yield from _checked(owner, (*ref.path, "ports", index, "name"), port.name, port_name_problem)
+
+
+def _service(service: Service) -> Iterator[Violation]:
+    if service.spec is None:
+        return
+    args = object_args(service)
+    owner = f"{args['kind']} {args['name']!r}"
+    for index, port in enumerate(service.spec.ports):
+        path: ObjectPath = ("spec", "ports", index)
+        if port.name:  # optional with a single port; "" is no name
+            yield from _checked(owner, (*path, "name"), port.name, dns_label_problem)
+        if isinstance(port.target_port, str):
+            yield from _checked(owner, (*path, "targetPort"), port.target_port, port_name_problem)
+
+
+def _checked(
+    owner: str, path: ObjectPath, name: str, problem_of: Callable[[str], str | None]
+) -> Iterator[Violation]:
+    problem = problem_of(name)
+    if problem is not None:
+        # The field as its list writes it: `ports[0].name`.
+        args = {"owner": owner, "port": name, "field": format_path(path[-3:]), "problem": problem}
+        yield Violation(path, args)
