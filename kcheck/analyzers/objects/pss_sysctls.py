@@ -79,6 +79,8 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline",
         "https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/pod-security-admission/policy/check_sysctls.go",
         "https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/",
+        # The two sysctls added in 1.37, in the kubelet's safe set and Pod Security admission alike.
+        "https://github.com/kubernetes/kubernetes/pull/138389",
     ),
     pss_level=CONTROL.level,
     pss_control=CONTROL.name,
