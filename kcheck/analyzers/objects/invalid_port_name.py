@@ -7,6 +7,9 @@ Checks port names as the API server validates them:
 - a Service port's `name` must be a DNS label (`IsDNS1123Label`): at most 63 characters of `a-z`, `0-9`
   and `-`, starting and ending with a letter or digit.
 
+Not checked here yet: probe and lifecycle handler ports given by name (`httpGet.port: http`), which the
+API server validates the same way.
+
 ## Why is this bad?
 The API server rejects the object, so `kubectl apply` fails. Names like `http_metrics`, `HTTP` or
 `grpc-health-check` (16 characters) look harmless and are often copied from other tools' configuration.
