@@ -1,14 +1,15 @@
 """## What it does
 Checks port names as the API server validates them:
 
-- a container port's `name`, and a Service's `targetPort` when it names a port, must be an IANA service
-  name (`IsValidPortName`): at most 15 characters, only `a-z`, `0-9` and `-`, at least one letter, no
-  `--`, and no `-` at either end;
+- a container port's `name`, and a probe's `httpGet.port` or `tcpSocket.port` or a Service's
+  `targetPort` written as a string, must be an IANA service name (`IsValidPortName`): at most 15
+  characters, only `a-z`, `0-9` and `-`, at least one letter, no `--`, and no `-` at either end. A number
+  written as a string (`port: "8080"`) is a name, and the API server rejects it;
 - a Service port's `name` must be a DNS label (`IsDNS1123Label`): at most 63 characters of `a-z`, `0-9`
   and `-`, starting and ending with a letter or digit.
 
-Not checked here yet: probe and lifecycle handler ports given by name (`httpGet.port: http`), which the
-API server validates the same way.
+Whether a probe's port name is one the container declares is KC141's question; this rule checks the name
+itself. Lifecycle hooks (`postStart`, `preStop`) are not read yet.
 
 ## Why is this bad?
 The API server rejects the object, so `kubectl apply` fails. Names like `http_metrics`, `HTTP` or
@@ -47,6 +48,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from kcheck.analyzers.objects.probes import container_probes
 from kcheck.analyzers.objects.view import container_args, object_args
 from kcheck.core.findings import Violation
 from kcheck.core.location import ObjectPath, format_path
@@ -60,7 +62,8 @@ from kcheck.model.workloads import containers, pod_template
 RULE = RuleSpec(
     id="KC175",
     name="invalid-port-name",
-    summary="A container port, Service port or Service targetPort name that the API server rejects.",
+    summary="A container port, probe port, Service port or Service targetPort name that the API server "
+    "rejects.",
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
     message="{owner} has port name {port!r} in {field}, which the API server rejects: it {problem}",
@@ -118,6 +121,11 @@ def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
         for index, port in enumerate(ref.container.ports):
             if port.name is not None:
                 yield from _checked(owner, (*ref.path, "ports", index, "name"), port.name, port_name_problem)
+        for key, _, probe in container_probes(ref.container):
+            for handler_key, handler in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket)):
+                if handler is not None and isinstance(handler.port, str):
+                    path = (*ref.path, key, handler_key, "port")
+                    yield from _checked(owner, path, handler.port, port_name_problem)
 
 
 def _service(service: Service) -> Iterator[Violation]:
