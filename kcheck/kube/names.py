@@ -1,5 +1,6 @@
 """Kubernetes' name grammars: DNS-1123 labels and subdomains, DNS-1035 labels, qualified names (label and
-annotation keys), label values, URL path segments, and the name rule each built-in kind's name follows.
+annotation keys), label values, port names, URL path segments, and the name rule each built-in kind's name
+follows.
 
 Each check follows k8s.io/apimachinery `pkg/util/validation` and the kinds' `ValidateObjectMeta` name
 functions, with their messages shortened: a check returns the problems with a value, none when it is valid.
@@ -19,6 +20,10 @@ _DNS1123_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+# validation.go: IsValidPortName
+_PORT_NAME_MAX = 15
+_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+\Z")
+_PORT_NAME_LETTER = re.compile(r"[a-z]")
 
 _ALNUM_EDGES = "must start and end with an alphanumeric character"
 _SUBDOMAIN_TEXT = (
@@ -50,6 +55,22 @@ def dns1123_label(value: str) -> list[str]:
         errors.append(f"must be no more than {_LABEL_MAX} characters")
     if not _DNS1123_LABEL.match(value):
         errors.append(_LABEL_TEXT)
+    return errors
+
+
+def port_name(value: str) -> list[str]:
+    """IsValidPortName: an IANA service name (container ports, and ports named by probes and Services)."""
+    errors = []
+    if len(value) > _PORT_NAME_MAX:
+        errors.append(f"must be no more than {_PORT_NAME_MAX} characters")
+    if not _PORT_NAME_CHARS.match(value):
+        errors.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _PORT_NAME_LETTER.search(value):
+        errors.append("must contain at least one letter (a-z)")
+    if "--" in value:
+        errors.append("must not contain consecutive hyphens")
+    if value.startswith("-") or value.endswith("-"):
+        errors.append("must not begin or end with a hyphen")
     return errors
 
 

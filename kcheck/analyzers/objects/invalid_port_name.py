@@ -45,15 +45,15 @@ spec:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 
-from kcheck.analyzers.objects.probes import container_probes
+from kcheck.analyzers.objects.probes import container_probes, network_handlers
 from kcheck.analyzers.objects.view import container_args, object_args
 from kcheck.core.findings import Violation
 from kcheck.core.location import ObjectPath, format_path
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.kube.names import dns1123_label, port_name
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Service
@@ -66,7 +66,7 @@ RULE = RuleSpec(
     "rejects.",
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
-    message="{owner} has port name {port!r} in {field}, which the API server rejects: it {problem}",
+    message="{owner} has port name {port!r} in {field}, which the API server rejects: {problem}",
     remediation="Use lower-case letters, digits and single hyphens: at most 15 characters for a container "
     "port or targetPort name (`http-metrics`), a DNS label for a Service port name.",
     docs=__doc__ or "",
@@ -79,33 +79,6 @@ RULE = RuleSpec(
         "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/service-v1/#ServiceSpec",
     ),
 )
-
-_PORT_NAME_CHARS = re.compile(r"[-a-z0-9]+\Z")
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-
-
-def port_name_problem(name: str) -> str | None:
-    """Why `name` is not an IANA service name (apimachinery `IsValidPortName`), or None."""
-    if len(name) > 15:
-        return "is longer than 15 characters"
-    if not _PORT_NAME_CHARS.match(name):
-        return "must contain only lower-case letters, digits and '-'"
-    if not any("a" <= char <= "z" for char in name):
-        return "must contain at least one letter"
-    if "--" in name:
-        return "must not contain '--'"
-    if name.startswith("-") or name.endswith("-"):
-        return "must not begin or end with '-'"
-    return None
-
-
-def dns_label_problem(name: str) -> str | None:
-    """Why `name` is not a DNS-1123 label, or None."""
-    if len(name) > 63:
-        return "is longer than 63 characters"
-    if not _DNS_LABEL.match(name):
-        return "must be lower-case letters, digits and '-', starting and ending with a letter or digit"
-    return None
 
 
 def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
@@ -120,12 +93,12 @@ def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
         owner = f"{args['role']} {args['container']!r}"
         for index, port in enumerate(ref.container.ports):
             if port.name is not None:
-                yield from _checked(owner, (*ref.path, "ports", index, "name"), port.name, port_name_problem)
+                yield from _checked(owner, (*ref.path, "ports", index, "name"), port.name, port_name)
         for key, _, probe in container_probes(ref.container):
-            for handler_key, handler in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket)):
-                if handler is not None and isinstance(handler.port, str):
+            for handler_key, handler in network_handlers(probe):
+                if isinstance(handler.port, str):
                     path = (*ref.path, key, handler_key, "port")
-                    yield from _checked(owner, path, handler.port, port_name_problem)
+                    yield from _checked(owner, path, handler.port, port_name)
 
 
 def _service(service: Service) -> Iterator[Violation]:
@@ -136,16 +109,16 @@ def _service(service: Service) -> Iterator[Violation]:
     for index, port in enumerate(service.spec.ports):
         path: ObjectPath = ("spec", "ports", index)
         if port.name:  # optional with a single port; "" is no name
-            yield from _checked(owner, (*path, "name"), port.name, dns_label_problem)
+            yield from _checked(owner, (*path, "name"), port.name, dns1123_label)
         if isinstance(port.target_port, str):
-            yield from _checked(owner, (*path, "targetPort"), port.target_port, port_name_problem)
+            yield from _checked(owner, (*path, "targetPort"), port.target_port, port_name)
 
 
 def _checked(
-    owner: str, path: ObjectPath, name: str, problem_of: Callable[[str], str | None]
+    owner: str, path: ObjectPath, name: str, problems_of: Callable[[str], list[str]]
 ) -> Iterator[Violation]:
-    problem = problem_of(name)
-    if problem is not None:
+    problems = problems_of(name)
+    if problems:
         # The field as its list writes it: `ports[0].name`.
-        args = {"owner": owner, "port": name, "field": format_path(path[-3:]), "problem": problem}
-        yield Violation(path, args)
+        field = format_path(path[-3:])
+        yield Violation(path, {"owner": owner, "port": name, "field": field, "problem": "; ".join(problems)})

@@ -53,7 +53,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from kcheck.analyzers.objects.probes import container_probes
+from kcheck.analyzers.objects.probes import container_probes, network_handlers
 from kcheck.analyzers.objects.view import WorkloadView
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -90,8 +90,8 @@ def check_workload(workload: WorkloadView, options: None = None) -> Iterator[Vio
             continue
         names = {port.name for port in container.container.ports if port.name}
         for key, noun, probe in container_probes(container.container):
-            for handler_key, handler in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket)):
-                port = handler.port if handler is not None else None
+            for handler_key, handler in network_handlers(probe):
+                port = handler.port
                 if isinstance(port, str) and port and not _NUMBER.match(port) and port not in names:
                     path = container.at(key, handler_key, "port")
                     yield Violation(path, {**container.args, "probe": noun, "port": port})

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kcheck.model.base import KubeModel
-from kcheck.model.workloads import Container, Probe
+from kcheck.model.workloads import Container, HTTPGetAction, Probe, TCPSocketAction
 
 # (key in the container, the probe's noun in messages)
 PROBE_KINDS: tuple[tuple[str, str], ...] = (
@@ -49,6 +49,13 @@ def handlers(probe: Probe) -> list[tuple[str, KubeModel]]:
         if handler is not None:
             found.append((key, handler))
     return found
+
+
+def network_handlers(probe: Probe) -> Iterator[tuple[str, HTTPGetAction | TCPSocketAction]]:
+    """The probe's handlers that name a port and a host: (key, model) of `httpGet` and `tcpSocket`."""
+    for key, handler in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket)):
+        if handler is not None:
+            yield key, handler
 
 
 @dataclass(frozen=True, slots=True)

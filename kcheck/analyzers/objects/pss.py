@@ -37,10 +37,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from kcheck.analyzers.objects.probes import container_probes, network_handlers
 from kcheck.analyzers.objects.view import ContainerView, WorkloadView
 from kcheck.core.findings import Fix, Violation
 from kcheck.core.location import ObjectPath
-from kcheck.model.workloads import Probe, SELinuxOptions, Volume
+from kcheck.model.workloads import SELinuxOptions, Volume
 
 Level = Literal["baseline", "restricted"]
 LEVELS: tuple[Level, ...] = ("baseline", "restricted")
@@ -496,13 +497,6 @@ def sysctls(workload: WorkloadView, version: str) -> list[ControlFailure]:
     ]
 
 
-_PROBES = (
-    ("livenessProbe", "liveness_probe"),
-    ("readinessProbe", "readiness_probe"),
-    ("startupProbe", "startup_probe"),
-)
-
-
 def host_probes_and_host_lifecycle(workload: WorkloadView, version: str) -> list[ControlFailure]:
     """`hostProbesAndHostLifecycle` (1.34+): the `host` of `httpGet` and `tcpSocket` in probes and in the
     `postStart`/`preStop` hooks must be unset or empty; `localhost` and `127.0.0.1` are forbidden too."""
@@ -522,12 +516,9 @@ def host_probes_and_host_lifecycle(workload: WorkloadView, version: str) -> list
 
 
 def _handler_hosts(container: ContainerView) -> Iterator[tuple[tuple[str, ...], str]]:
-    for key, attribute in _PROBES:
-        probe: Probe | None = getattr(container.container, attribute)
-        if probe is None:
-            continue
-        for action, handler in (("httpGet", probe.http_get), ("tcpSocket", probe.tcp_socket)):
-            if handler is not None and handler.host:
+    for key, _, probe in container_probes(container.container):
+        for action, handler in network_handlers(probe):
+            if handler.host:
                 yield (key, action, "host"), handler.host
     lifecycle = _field(container.container, "lifecycle")
     for hook in ("postStart", "preStop"):

@@ -114,10 +114,10 @@ def check(obj: K8sObject, options: None = None) -> Iterator[Violation]:
     elif isinstance(spec, TemplatedSpec):
         if spec.selector is None or spec.template is None:
             return  # a missing selector is a schema violation (KC501)
-        if not spec.selector.match_labels and not spec.selector.match_expressions:
+        selector, labels = compile_selector(spec.selector), spec.template.metadata.labels
+        if isinstance(selector, Selector) and selector.matches_everything:
             yield Violation(("spec", "selector"), {**object_args(obj), "problem": EMPTY})
             return
-        selector, labels = compile_selector(spec.selector), spec.template.metadata.labels
     else:
         return
     if not isinstance(selector, Selector):

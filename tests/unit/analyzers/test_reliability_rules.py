@@ -990,19 +990,25 @@ def test_selector_does_not_match_template_names_the_failed_requirement(tmp_path:
 
 
 @pytest.mark.parametrize(
-    ("name", "problem"),
+    ("name", "problems"),
     [
-        ("http", None),
-        ("grpc-health-chk", None),
-        ("grpc-health-check", "is longer than 15 characters"),
-        ("http_main", "must contain only lower-case letters, digits and '-'"),
-        ("HTTP", "must contain only lower-case letters, digits and '-'"),
-        ("8080", "must contain at least one letter"),
-        ("a--b", "must not contain '--'"),
-        ("metrics-", "must not begin or end with '-'"),
+        ("http", []),
+        ("grpc-health-chk", []),
+        ("grpc-health-check", ["must be no more than 15 characters"]),
+        ("http_main", ["must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)"]),
+        ("8080", ["must contain at least one letter (a-z)"]),
+        ("a--b", ["must not contain consecutive hyphens"]),
+        ("metrics-", ["must not begin or end with a hyphen"]),
+        (
+            "HTTP",
+            [
+                "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                "must contain at least one letter (a-z)",
+            ],
+        ),
     ],
 )
-def test_port_names_are_iana_service_names(name: str, problem: str | None) -> None:
-    from kcheck.analyzers.objects.invalid_port_name import port_name_problem
+def test_port_names_are_iana_service_names(name: str, problems: list[str]) -> None:
+    from kcheck.kube.names import port_name
 
-    assert port_name_problem(name) == problem
+    assert port_name(name) == problems
