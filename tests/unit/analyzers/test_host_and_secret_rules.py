@@ -628,6 +628,10 @@ def test_plain_values(value: str, plain: bool) -> None:
         ("key=AKIAQWERTYUIOPASDFGH;", "AWS access key ID"),
         ("ASIAQWERTYUIOPASDFGH", "AWS access key ID"),
         ("ghp_" + "a" * 36, "GitHub token"),
+        ("token: ghs_" + "a" * 36, "GitHub token"),
+        ("github_pat_" + "a" * 22, "GitHub token"),
+        ("rk_live_" + "c" * 16, "Stripe live key"),
+        ("gh" + "_" + "a" * 36, None),  # no token prefix: the literals rule the pattern out
         ("glpat-" + "a" * 20, "GitLab token"),
         ("xoxb-1234567890-abc", "Slack token"),
         ("AIza" + "b" * 35, "Google API key"),
