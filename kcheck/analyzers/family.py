@@ -55,9 +55,14 @@ class Family:
     check_inventory: InventoryCheck | None = None
     prepare: Prepare = _context_only
     needs_run_context: NeedsRunContext | None = None
-    # Paths of an object that findings about objects in other files point at (a CRD's validation rules):
-    # the engine keeps their locations once the object's file is released.
+    # Paths of an object that the whole-input stage's findings point at (a CRD's validation rules, about
+    # objects in other files; a container's resources, about its namespace's quota): the engine keeps their
+    # locations once the object's file is released. Asked only when some rule of the family is enabled.
     cross_file_paths: Callable[[K8sObject], Iterable[ObjectPath]] | None = None
+    # What `check_inventory` needs of an object that the inventory does not keep whole, computed in the
+    # per-file stage while the object is (small and picklable: it crosses from worker processes). The
+    # inventory holds it by object (`Inventory.facts_of`). Asked only when some rule of the family is enabled.
+    facts: Callable[[K8sObject], object | None] | None = None
     # The kinds whose typed models `check_inventory` reads (NetworkPolicies, Roles, ...). Of every other
     # object the inventory keeps only apiVersion, kind and metadata, so memory follows the index, not the
     # input.

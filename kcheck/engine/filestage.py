@@ -78,6 +78,9 @@ class FileOutcome:
     objects: list[K8sObject] = field(default_factory=list)
     # Objects with rules held back until the run's context is known.
     deferred: list[DeferredObject] = field(default_factory=list)
+    # What families' whole-input analyses need of objects (`Family.facts`): (index in `objects`, family
+    # name, fact).
+    facts: list[tuple[int, str, object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,13 +179,14 @@ class FileStage:
             enabled = {r.id: plan.enabled[r.id].options for r in family.rules if r.id in plan.enabled}
             if family.check_objects is not None and enabled:
                 self._families.append((family, family.prepare(plan.context, enabled), enabled))
-        self._cross_file = [f.cross_file_paths for f in FAMILIES if f.cross_file_paths is not None]
+        on = [family for family in FAMILIES if any(rule.id in plan.enabled for rule in family.rules)]
+        self._cross_file = [f.cross_file_paths for f in on if f.cross_file_paths is not None]
+        self._facts = [(f.name, f.facts) for f in on if f.facts is not None]
         # Typed models the inventory keeps whole: namespaces (their labels), CRDs (the run's catalogue), and
         # the kinds the enabled families' whole-input analyses read.
         self._kept: set[GroupKind] = {("", "Namespace"), *kinds.CUSTOM_RESOURCE_DEFINITIONS}
-        for family in FAMILIES:
-            if any(rule.id in plan.enabled for rule in family.rules):
-                self._kept.update(family.inventory_kinds)
+        for family in on:
+            self._kept.update(family.inventory_kinds)
         self._waits = [
             (family.name, family.needs_run_context, enabled)
             for family, _, enabled in self._families
@@ -235,7 +239,11 @@ class FileStage:
                 finding = finding_of(enabled, rule_id, target, violation)
                 if finding is not None:
                     outcome.findings.append((finding, index_of.get(id(target))))
-        for obj in built.objects:
+        for index, obj in enumerate(built.objects):
+            for name, facts in self._facts:
+                fact = facts(obj)
+                if fact is not None:
+                    outcome.facts.append((index, name, fact))
             cross_file = [path for paths in self._cross_file for path in paths(obj)]
             keep = (obj.group, obj.kind or "") in self._kept and not isinstance(obj, GenericObject)
             outcome.objects.append(for_inventory(obj, cross_file, keep_fields=keep))

@@ -135,6 +135,7 @@ class _Read:
     commented: set[str] = field(default_factory=set)
     found: list[tuple[Finding, K8sObject | None]] = field(default_factory=list)
     objects: dict[str, list[K8sObject]] = field(default_factory=dict)
+    facts: dict[int, dict[str, object]] = field(default_factory=dict)  # id(object) -> family -> fact
 
     def keep(self, outcome: FileOutcome, findings: Iterable[tuple[Finding, int | None]]) -> None:
         self.texts.add(outcome.path, self.paths.get(outcome.path), outcome.text)
@@ -142,6 +143,9 @@ class _Read:
             self.commented.add(outcome.path)
         self.found.extend((f, None if i is None else outcome.objects[i]) for f, i in findings)
         self.objects[outcome.path] = outcome.objects
+        for index, family, fact in outcome.facts:
+            self.facts.setdefault(id(outcome.objects[index]), {})[family] = fact
+        outcome.facts = []  # `keep` runs again for held objects' findings
 
 
 def _reference_crds(files: Sequence[InputFile], plan: StagePlan, read: _Read) -> list[K8sObject]:
@@ -222,7 +226,7 @@ def prepare(request: RunRequest) -> Prepared:
     duplicate = enabled.get(input_ids.DUPLICATE_OBJECT)
     options = duplicate.options if duplicate is not None else None
     scope = options.scope if isinstance(options, DuplicateOptions) else "directory"
-    inventory = Inventory(ordered, request.settings.default_namespace, scope, context.crds)
+    inventory = Inventory(ordered, request.settings.default_namespace, scope, context.crds, read.facts)
     prepared = Prepared(request, rules, context, inventory, len(files), read.texts, read.commented)
     prepared.candidates = [_candidate(f, obj) for f, obj in read.found]
     for problem in inventory.problems:  # KC007

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -49,6 +49,7 @@ class Inventory:
         default_namespace: str = "default",
         duplicate_scope: DuplicateScope = "directory",
         crds: CrdIndex | None = None,
+        facts: Mapping[int, Mapping[str, object]] | None = None,
     ) -> None:
         self.objects: list[K8sObject] = list(objects)
         self.default_namespace = default_namespace
@@ -64,6 +65,8 @@ class Inventory:
         self._by_label: dict[tuple[str, str], list[K8sObject]] = defaultdict(list)
         self.namespaces: dict[str, NamespaceInfo] = {}
         self.pod_templates: list[PodTemplate] = []
+        # What families computed of objects in the per-file stage (`Family.facts`), by id(object).
+        self._facts = facts or {}
         for obj in self.objects:
             self._add(obj)
         for info in self.namespaces.values():
@@ -124,6 +127,16 @@ class Inventory:
         if not self.is_namespaced(obj.group, obj.kind or ""):
             return None
         return obj.metadata.namespace or self.default_namespace
+
+    def facts_of(self, family: str, obj: K8sObject) -> object | None:
+        """What `family` computed of `obj` while its file was read (`Family.facts`), if anything."""
+        return self._facts.get(id(obj), {}).get(family)
+
+    def objects_with_facts(self, family: str) -> list[tuple[K8sObject, object]]:
+        """The objects `family` computed facts of, in file order, with their facts."""
+        return [
+            (obj, facts[family]) for obj in self.objects if family in (facts := self._facts.get(id(obj), {}))
+        ]
 
     def of_kind(self, group: str, kind: str) -> list[K8sObject]:
         return self._by_kind.get((group, kind), [])

@@ -101,3 +101,27 @@ class Quantity:
 
     def __repr__(self) -> str:
         return f"Quantity({self.value})"
+
+
+_DECIMAL_BY_EXPONENT = {exponent: suffix for suffix, exponent in _DECIMAL_SUFFIXES.items()}
+# Resources counted in whole things or cores, never shown in binary units.
+_DECIMAL_ONLY = ("cpu", "pods")
+
+
+def format_quantity(value: Fraction, resource: str = "") -> str:
+    """A value as Quantity.String() would write it in canonical form: binary suffixes (Ki..Ei) for byte
+    counts that are exact multiples of 1024, else the largest decimal suffix (n..E) that keeps the value an
+    integer (`1500m`, `2`, `3G`); a value finer than a nano unit is rounded up to one, as parsing does."""
+    sign, magnitude = ("-" if value < 0 else ""), abs(value)
+    decimal_only = resource.endswith(_DECIMAL_ONLY) or resource.startswith("count/") or "/" in resource
+    if not decimal_only and magnitude.denominator == 1 and magnitude >= 1024:
+        for suffix, bits in reversed(_BINARY_SUFFIXES.items()):
+            if magnitude.numerator % (1 << bits) == 0:
+                return f"{sign}{magnitude.numerator >> bits}{suffix}"
+    if magnitude == 0:
+        return "0"
+    for exponent in range(18, -10, -3):
+        scaled = magnitude / Fraction(10) ** exponent
+        if scaled.denominator == 1 and (scaled.numerator % 1000 != 0 or exponent == 18):
+            return f"{sign}{scaled.numerator}{_DECIMAL_BY_EXPONENT[exponent]}"
+    return f"{sign}{math.ceil(magnitude / _NANO)}n"

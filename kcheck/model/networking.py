@@ -29,6 +29,7 @@ class ServiceSpec(KubeModel):
     external_ips: NullableList[str] = Field(default_factory=list, alias="externalIPs")
     load_balancer_ip: str | None = Field(default=None, alias="loadBalancerIP")
     load_balancer_class: str | None = None
+    allocate_load_balancer_node_ports: bool | None = None
     load_balancer_source_ranges: NullableList[str] = Field(default_factory=list)
     external_traffic_policy: str | None = None
     internal_traffic_policy: str | None = None

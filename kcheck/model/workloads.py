@@ -377,6 +377,8 @@ class PodSpec(KubeModel):
     termination_grace_period_seconds: Integer | None = None
     active_deadline_seconds: Integer | None = None
     overhead: dict[str, Quantity] | None = None
+    # Pod-level requests and limits (feature PodLevelResources, on by default from Kubernetes 1.34).
+    resources: ResourceRequirements | None = None
     affinity: Affinity | None = None
     topology_spread_constraints: NullableList[TopologySpreadConstraint] = Field(default_factory=list)
     dns_config: PodDNSConfig | None = None
