@@ -100,8 +100,8 @@ RULE = RuleSpec(
 
 
 def check_workload(workload: WorkloadView, options: Options | None = None) -> Iterator[Violation]:
-    pod_resources = (workload.spec.model_extra or {}).get("resources")
-    if isinstance(pod_resources, dict) and (pod_resources.get("requests") or pod_resources.get("limits")):
+    pod_resources = workload.spec.resources
+    if pod_resources is not None and (pod_resources.requests or pod_resources.limits):
         return  # PodLevelResources: the QoS class follows the pod's own requests and limits
     wanted = (options or Options()).resources
     for container in workload.running:

@@ -166,9 +166,13 @@ def admit(demand: PodDemand, items: Iterable[LimitItem], pod_level_resources: bo
         if item.type == "Container":
             for container in containers:
                 for message, key, resource in _constraints(item, container.requests, container.limits):
-                    if key == "requests" and resource not in container.demand.written_requests:
-                        if resource not in container.defaulted_keys:
-                            continue  # the limit it was defaulted from is reported
+                    written = container.demand.written_requests
+                    if (
+                        key == "requests"
+                        and resource not in written
+                        and resource not in container.defaulted_keys
+                    ):
+                        continue  # a request defaulted from the limit: the limit is reported
                     path = container.demand.at("resources", key, resource) if key else container.demand.path
                     pod.rejections.append(Rejection(message, path, item, container.demand.display))
         elif item.type == "Pod":

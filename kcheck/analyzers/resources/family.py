@@ -84,6 +84,7 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
     template = pod_template(obj)
     if template is not None:
         yield ("spec", "replicas")
+        yield template.path
         yield (*template.path, "resources")
         for key in ("containers", "initContainers"):
             for index, container in enumerate(getattr(template.spec, _ATTRIBUTES[key])):

@@ -84,6 +84,7 @@ from collections.abc import Iterator
 from kcheck.analyzers.resources.admission import Rejection
 from kcheck.analyzers.resources.analysis import NamespaceResources
 from kcheck.core.findings import RelatedViolation, Violation
+from kcheck.core.location import ObjectPath
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
 from kcheck.model import kinds
@@ -111,24 +112,32 @@ RULE = RuleSpec(
 
 def check(namespace: NamespaceResources, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     for workload in namespace.workloads:
-        for rejection in (*workload.pod.rejections, *workload.claim_rejections):
-            yield workload.obj, _violation(rejection, namespace.name)
+        yield from _findings(
+            workload.obj, [*workload.pod.rejections, *workload.claim_rejections], namespace.name
+        )
     for claim in namespace.claims:
-        for rejection in claim.rejections:
-            yield claim.obj, _violation(rejection, namespace.name)
+        yield from _findings(claim.obj, claim.rejections, namespace.name)
 
 
-def _violation(rejection: Rejection, namespace: str) -> Violation:
-    item = rejection.item
-    related = (
-        RelatedViolation(
-            item.limit_range, item.at("type"), f"the {item.type} limits of LimitRange {item.name}"
-        ),
-    )
-    args = {
-        "what": rejection.what,
-        "namespace": namespace,
-        "reason": rejection.message,
-        "limit_range": item.name,
-    }
-    return Violation(rejection.path, args, related)
+def _findings(
+    obj: K8sObject, rejections: list[Rejection], namespace: str
+) -> Iterator[tuple[K8sObject, Violation]]:
+    """One finding per offending value and LimitRange item: its messages together, as the API server
+    aggregates them (a request defaulted from the limit fails with it)."""
+    grouped: dict[tuple[int, ObjectPath], list[Rejection]] = {}
+    for rejection in rejections:
+        grouped.setdefault((id(rejection.item), rejection.path), []).append(rejection)
+    for (_, path), same in grouped.items():
+        item = same[0].item
+        related = (
+            RelatedViolation(
+                item.limit_range, item.at("type"), f"the {item.type} limits of LimitRange {item.name}"
+            ),
+        )
+        args = {
+            "what": same[0].what,
+            "namespace": namespace,
+            "reason": "; ".join(dict.fromkeys(r.message for r in same)),
+            "limit_range": item.name,
+        }
+        yield obj, Violation(path, args, related)
