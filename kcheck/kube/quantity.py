@@ -104,17 +104,18 @@ class Quantity:
 
 
 _DECIMAL_BY_EXPONENT = {exponent: suffix for suffix, exponent in _DECIMAL_SUFFIXES.items()}
-# Resources counted in whole things or cores, never shown in binary units.
-_DECIMAL_ONLY = ("cpu", "pods")
+# Resources measured in bytes: only these are shown in binary units.
+_BYTES = ("memory", "storage", "ephemeral-storage")
 
 
 def format_quantity(value: Fraction, resource: str = "") -> str:
     """A value as Quantity.String() would write it in canonical form: binary suffixes (Ki..Ei) for byte
-    counts that are exact multiples of 1024, else the largest decimal suffix (n..E) that keeps the value an
+    counts (memory, storage, hugepages; any value when no resource is named) that are exact multiples of 1024, else the largest decimal suffix (n..E) that keeps the value an
     integer (`1500m`, `2`, `3G`); a value finer than a nano unit is rounded up to one, as parsing does."""
     sign, magnitude = ("-" if value < 0 else ""), abs(value)
-    decimal_only = resource.endswith(_DECIMAL_ONLY) or resource.startswith("count/") or "/" in resource
-    if not decimal_only and magnitude.denominator == 1 and magnitude >= 1024:
+    name = resource.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+    in_bytes = name in _BYTES or name.startswith("hugepages-") or not resource
+    if in_bytes and magnitude.denominator == 1 and magnitude >= 1024:
         for suffix, bits in reversed(_BINARY_SUFFIXES.items()):
             if magnitude.numerator % (1 << bits) == 0:
                 return f"{sign}{magnitude.numerator >> bits}{suffix}"

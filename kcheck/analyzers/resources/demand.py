@@ -247,6 +247,9 @@ def _job_scale(spec: JobSpec | None, path: ObjectPath) -> Scale:
     return Scale("parallelism", running, (*path, "parallelism") if parallelism is not None else None)
 
 
+_BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
+
+
 def _claim(
     name: str, annotations: Mapping[str, object], spec: object, path: ObjectPath, invalid: list[Invalid]
 ) -> ClaimDemand | None:
@@ -264,7 +267,8 @@ def _claim(
         for key in ("requests", "limits")
     ]
     invalid += own
-    storage_class = spec.get("storageClassName")
+    # GetPersistentVolumeClaimClass: the beta annotation first, then `storageClassName`.
+    storage_class = annotations.get(_BETA_STORAGE_CLASS) or spec.get("storageClassName")
     return ClaimDemand(
         name,
         path,
