@@ -110,8 +110,9 @@ _BYTES = ("memory", "storage", "ephemeral-storage")
 
 def format_quantity(value: Fraction, resource: str = "") -> str:
     """A value as Quantity.String() would write it in canonical form: binary suffixes (Ki..Ei) for byte
-    counts (memory, storage, hugepages; any value when no resource is named) that are exact multiples of 1024, else the largest decimal suffix (n..E) that keeps the value an
-    integer (`1500m`, `2`, `3G`); a value finer than a nano unit is rounded up to one, as parsing does."""
+    counts (memory, storage, hugepages; any value when no resource is named) that are exact multiples of
+    1024, else the largest decimal suffix (n..E) that keeps the value an integer (`1500m`, `2`, `3G`); a
+    value finer than a nano unit is rounded up to one, as parsing does."""
     sign, magnitude = ("-" if value < 0 else ""), abs(value)
     name = resource.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
     in_bytes = name in _BYTES or name.startswith("hugepages-") or not resource

@@ -270,7 +270,8 @@ spec:
             ["high"],
         ),
         (
-            "scopeSelector: {matchExpressions: [{scopeName: PriorityClass, operator: NotIn, values: [high]}]}",
+            "scopeSelector: {matchExpressions: [{scopeName: PriorityClass, operator: NotIn, "
+            "values: [high]}]}",
             ["best-effort", "burstable", "terminating", "cross"],
         ),
         ("scopeSelector: {matchExpressions: [{scopeName: PriorityClass, operator: Exists}]}", ["high"]),
