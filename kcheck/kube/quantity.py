@@ -116,6 +116,15 @@ def format_quantity(value: Fraction, resource: str = "") -> str:
     sign, magnitude = ("-" if value < 0 else ""), abs(value)
     name = resource.rsplit("/", 1)[-1].rsplit(".", 1)[-1]
     in_bytes = name in _BYTES or name.startswith("hugepages-") or not resource
+    if (
+        magnitude >= 10**24
+    ):  # far beyond the largest suffix: an exponent form (6 digits), not a wall of digits
+        exponent = math.floor(math.log10(magnitude.numerator) - math.log10(magnitude.denominator))
+        while Fraction(10) ** exponent > magnitude:
+            exponent -= 1
+        while Fraction(10) ** (exponent + 1) <= magnitude:
+            exponent += 1
+        return f"{sign}{float(magnitude / Fraction(10) ** exponent):.6g}e{exponent}"
     if in_bytes and magnitude.denominator == 1 and magnitude >= 1024:
         for suffix, bits in reversed(_BINARY_SUFFIXES.items()):
             if magnitude.numerator % (1 << bits) == 0:

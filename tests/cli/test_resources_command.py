@@ -122,3 +122,14 @@ def test_empty_input(tmp_path: Path) -> None:
     result = kcheck("resources", ".", cwd=tmp_path)
     assert result.returncode == 0
     assert "No workloads, claims, LimitRanges or ResourceQuotas in the input." in result.stdout
+
+
+def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
+    # The facts of each workload are computed in the workers and cross to the main process.
+    for index in range(4):
+        (tmp_path / f"app{index}.yaml").write_text(NAMESPACE.replace("name: web", f"name: web{index}"))
+    one = kcheck("resources", "-f", "json", "-j", "1", ".", cwd=tmp_path)
+    two = kcheck("resources", "-f", "json", "-j", "2", ".", cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    assert len(json.loads(two.stdout)["namespaces"][0]["workloads"]) == 4

@@ -269,13 +269,25 @@ def _constraints(item: LimitItem, requests: Resources, limits: Resources) -> Ite
         if limit is None or observed[1] == 0:
             yield f"{prefix}, but no limit is specified or limit is 0", "limits", resource
             continue
-        provided = observed[1] / observed[0]
-        # Compared in milli units while the ratio fits in an int64 (as floats, as upstream compares them).
-        ratio_value, allowed = provided, float(math.ceil(enforced))
-        if math.ceil(enforced) <= _MAX_MILLI_VALUE:
-            ratio_value, allowed = provided * 1000, float(math.ceil(enforced * 1000))
-        if ratio_value > allowed:
-            yield f"{prefix}, but provided ratio is {provided:f}", "limits", resource
+        provided = Fraction(observed[1], observed[0])
+        # Compared in milli units while the limit fits in an int64, as upstream does (exactly here, where
+        # upstream compares float64s: they differ only past 15 significant digits).
+        ceiling = math.ceil(enforced)
+        exceeded = (
+            provided * 1000 > math.ceil(enforced * 1000)
+            if ceiling <= _MAX_MILLI_VALUE
+            else provided > ceiling
+        )
+        if exceeded:
+            yield f"{prefix}, but provided ratio is {_ratio_text(provided)}", "limits", resource
+
+
+def _ratio_text(ratio: Fraction) -> str:
+    """Go's `%f`: six decimals (a ratio too large for a float in exponent form)."""
+    try:
+        return f"{float(ratio):f}"
+    except OverflowError:
+        return format_quantity(ratio, "cpu")
 
 
 def _observed(request: Fraction | None, limit: Fraction | None, enforced: Fraction) -> tuple[int, int, int]:

@@ -298,8 +298,9 @@ def overages(namespace: NamespaceResources, at_max: bool) -> Iterator[Overage]:
         used = usage.used_at_max if at_max else usage.used
         charges = usage.charges_at_max if at_max else usage.charges
         for resource, hard in usage.quota.hard.items():
-            if used.get(resource, Fraction(0)) > hard:
-                yield Overage(usage.quota, resource, used[resource], hard, charges.get(resource, []))
+            total = used.get(resource, Fraction(0))
+            if total > hard:
+                yield Overage(usage.quota, resource, total, hard, charges.get(resource, []))
 
 
 def describe(overage: Overage) -> tuple[str, tuple[RelatedViolation, ...]]:
@@ -320,7 +321,7 @@ def describe(overage: Overage) -> tuple[str, tuple[RelatedViolation, ...]]:
     rest = len(overage.charges) - len(parts)
     if rest > 0:
         parts.append(f"and {rest} more")
-    return ", ".join(parts), tuple(related)
+    return ", ".join(parts) or "nothing in the input uses it", tuple(related)
 
 
 _REPLICATED = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")

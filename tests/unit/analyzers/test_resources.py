@@ -434,3 +434,48 @@ def test_invalid_quantities_are_listed_and_left_out(tmp_path: Path) -> None:
     assert (invalid.text, invalid.path[-1]) == ("2 cores", "cpu")
     assert obj.locate(invalid.path).span.line == 15
     assert "requests.cpu" not in namespace.quotas[0].used
+
+
+def test_hostile_values_give_findings_not_crashes(tmp_path: Path) -> None:
+    text = """---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: huge, namespace: team-a}
+spec:
+  limits:
+    - type: Container
+      maxLimitRequestRatio: {cpu: '1e9990'}
+      max: {memory: '1e9999'}
+    - type: Pod
+      min: {cpu: '1e-9999'}
+    - {type: Container, max: [not, a, map], default: 7}
+    - null
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: tiny, namespace: team-a}
+spec:
+  hard: {requests.cpu: 1n, limits.memory: '1e9999', pods: "-1"}
+  scopeSelector: {matchExpressions: [{scopeName: Nonsense, operator: In}, null]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: team-a}
+spec:
+  replicas: 4611686018427387904
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/web:1.4.2
+          resources:
+            requests: {cpu: 1n, memory: '1e-9999'}
+            limits: {cpu: '1e9999', memory: '1e9999'}
+"""
+    report = lint_text(text, tmp_path, select=["KC7"])
+    assert {f.rule_id for f in report.active} <= {"KC701", "KC702", "KC703", "KC704", "KC705"}
+    assert all(len(f.message) < 2000 for f in report.active)
+    ratio = [f for f in report.active if "ratio" in f.message]
+    assert ratio and ratio[0].message.count("provided ratio is") == 1
