@@ -133,3 +133,14 @@ def test_worker_processes_give_the_same_report(tmp_path: Path) -> None:
     assert one.returncode == two.returncode == 1
     assert json.loads(one.stdout) == json.loads(two.stdout)
     assert len(json.loads(two.stdout)["namespaces"][0]["workloads"]) == 4
+
+
+def test_nodes_from_the_configuration(tmp_path: Path) -> None:
+    daemonset = NAMESPACE.replace("kind: Deployment", "kind: DaemonSet").replace("  replicas: 2\n", "")
+    (tmp_path / "app.yaml").write_text(daemonset)
+    # Set on KC705 only: KC704 (default options) and KC705 count the same DaemonSet pods.
+    (tmp_path / ".kcheck.yaml").write_text("rules:\n  KC705:\n    options: {nodes: 5}\n")
+    document = json.loads(kcheck("resources", "-f", "json", ".", cwd=tmp_path).stdout)
+    assert document["assumptions"]["daemonSetNodes"] == 5
+    lint = kcheck("lint", "-q", "--select", "KC704,KC705", ".", cwd=tmp_path)
+    assert "needs requests.cpu 2500m at declared replicas" in lint.stdout

@@ -46,17 +46,17 @@ _CLAIMS = kinds.builtin("PersistentVolumeClaim")
 
 
 def settings_for(context: AnalysisContext, enabled: Enabled) -> Settings:
-    """The analysis settings: the target version's pod-level resources, and the `nodes` option of KC704 or
-    KC705 (the first enabled; both default to the same)."""
-    options = next(
-        (
-            enabled[m.RULE.id]
-            for m in (namespace_over_quota, quota_exceeded_at_max_replicas)
-            if m.RULE.id in enabled
-        ),
-        UsageOptions(),
+    """The analysis settings: the target version's pod-level resources, and the `nodes` option of KC704 and
+    KC705 (one figure for both: the one configured, KC704's if both are)."""
+    options = [
+        enabled[module.RULE.id]
+        for module in (namespace_over_quota, quota_exceeded_at_max_replicas)
+        if isinstance(enabled.get(module.RULE.id), UsageOptions)
+    ]
+    chosen = next(
+        (o for o in options if "nodes" in o.model_fields_set), options[0] if options else UsageOptions()
     )
-    return Settings(options.nodes, pod_level_resources_supported(context.kubernetes_version))
+    return Settings(chosen.nodes, pod_level_resources_supported(context.kubernetes_version))
 
 
 def _check_inventory(settings: Settings, inventory: Inventory, enabled: Enabled) -> Iterator[Result]:
