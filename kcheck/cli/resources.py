@@ -41,6 +41,10 @@ def resources_command(
             "--nodes", min=0, help="Nodes a DaemonSet runs on (default: KC704's option `nodes`, else 1)."
         ),
     ] = None,
+    namespaces: Annotated[
+        list[str] | None,
+        typer.Option("--namespace", "-n", help="Show only this namespace (repeatable); findings stay whole."),
+    ] = None,
     config: ConfigOption = None,
     kubernetes_version: KubernetesVersionOption = None,
     crds: CrdOption = None,
@@ -53,6 +57,8 @@ def resources_command(
         if output_format not in FORMATS:
             raise UsageError(f"--format {output_format!r}: choose {', '.join(FORMATS)}")
         document, failed = _report(paths, config, kubernetes_version, crds, jobs, nodes)
+        if namespaces:
+            document["namespaces"] = [ns for ns in document["namespaces"] if ns["name"] in namespaces]
     except KcheckError as error:
         typer.echo(f"kcheck: error: {error}", err=True)
         raise typer.Exit(EXIT_USAGE) from None

@@ -99,6 +99,8 @@ def test_daemonset_nodes_option(tmp_path: Path) -> None:
     document = json.loads(kcheck("resources", "-f", "json", "--nodes", "3", ".", cwd=tmp_path).stdout)
     assert document["assumptions"]["daemonSetNodes"] == 3
     assert document["namespaces"][0]["workloads"][0]["replicas"] == 3
+    other = json.loads(kcheck("resources", "-f", "json", "-n", "team-b", ".", cwd=tmp_path).stdout)
+    assert other["namespaces"] == []
 
 
 def test_broken_input_is_reported_not_skipped(tmp_path: Path) -> None:
