@@ -108,8 +108,8 @@ def _report(
     analysis_settings = settings_for(prepared.context, enabled)
     if nodes is not None:
         analysis_settings = type(analysis_settings)(nodes, analysis_settings.pod_level_resources)
-    namespaces = analyse(prepared.inventory, analysis_settings)
     report = lint(prepared)
+    namespaces = analyse(prepared.inventory, analysis_settings)
     document = build_report(namespaces, analysis_settings, prepared.context.kubernetes_version)
     document["findings"] = [
         {

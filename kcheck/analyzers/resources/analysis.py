@@ -16,6 +16,7 @@ What counts against a quota (assumptions, documented in docs/resources.md):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -144,8 +145,12 @@ def pod_level_resources_supported(kubernetes_version: str) -> bool:
     return (major, minor) >= (1, 34)
 
 
+# `kcheck resources` reads the analysis for its report after the rules have read it for their findings:
+# the last one is kept, not computed twice.
+@functools.lru_cache(maxsize=1)
 def analyse(inventory: Inventory, settings: Settings) -> dict[str, NamespaceResources]:
-    """Every namespace with workloads, claims, LimitRanges or ResourceQuotas, by name."""
+    """Every namespace with workloads, claims, LimitRanges or ResourceQuotas, by name (computed once per
+    inventory and settings; treat as read-only)."""
     namespaces: dict[str, NamespaceResources] = {}
 
     def namespace(obj: K8sObject) -> NamespaceResources:
