@@ -1,7 +1,8 @@
 """`kcheck resources`: QoS classes, LimitRange defaults and ResourceQuota usage per namespace.
 
 Exit 0: every pod is admitted and every quota fits at declared replicas; 1: a pod is rejected, a quota is
-exceeded, or an input file cannot be read (its finding is listed); 2: usage or configuration error.
+exceeded, or the input has an error (a file that cannot be read, an object defined twice, which would be
+counted twice: the finding is listed); 2: usage or configuration error.
 """
 
 from __future__ import annotations
