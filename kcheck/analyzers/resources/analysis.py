@@ -206,8 +206,7 @@ def _workload(
 ) -> WorkloadResources:
     pod = admit(demand, namespace.limit_items, settings.pod_level_resources)
     qos = qos_class(pod)
-    scale = demand.scale
-    replicas = settings.nodes if scale.replicas is None else scale.replicas
+    replicas = settings.nodes if demand.replicas is None else demand.replicas
     autoscaler = autoscalers.get((namespace.name, obj.group, obj.kind or "", obj.metadata.name or ""))
     maximum = replicas
     if autoscaler is not None and autoscaler.spec is not None and autoscaler.spec.max_replicas is not None:

@@ -2,11 +2,11 @@
 each container's requests and limits as the API server stores them, the pod-level fields that quota scopes
 and QoS read, how many pods run, and the PersistentVolumeClaims a StatefulSet creates.
 
-API defaulting is applied here, because it happens when the object is decoded, before any admission
-plugin: a container that sets a limit and no request for a resource gets the limit as its request
-(`SetDefaults_Pod`); so does the pod-level `spec.resources`. Quantities that do not parse are left out and
-listed (`invalid`): the schema rules report them (KC501), and the arithmetic that needs them says it is
-incomplete.
+API defaulting of containers is applied here, because it happens when the object is decoded, before any
+admission plugin: a container that sets a limit and no request for a resource gets the limit as its request
+(`SetDefaults_Pod`). Pod-level defaulting, which reads the containers' aggregate, is `admission`'s.
+Quantities that do not parse are left out and listed (`invalid`): the schema rules report them (KC501), and
+the arithmetic that needs them says it is incomplete.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from kcheck.model.workloads import (
     Deployment,
     Job,
     JobSpec,
-    Pod,
     PodTemplate,
     ReplicaSet,
     ReplicationController,
@@ -37,8 +36,6 @@ from kcheck.model.workloads import (
 # Resource name -> exact value.
 Resources = dict[str, Fraction]
 ContainerKind = Literal["container", "initContainer", "sidecar"]
-# How a workload's pod count is decided (`Scale.source`).
-ScaleSource = Literal["pod", "replicas", "parallelism", "daemonset"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +93,6 @@ class ClaimDemand:
 
 
 @dataclass(frozen=True, slots=True)
-class Scale:
-    """How many pods the workload runs: `replicas` (None: a DaemonSet, one per node), where that is
-    written, and what decides it."""
-
-    source: ScaleSource
-    replicas: int | None
-    path: ObjectPath | None
-
-
-@dataclass(frozen=True, slots=True)
 class PodDemand:
     template_path: ObjectPath  # of the PodSpec
     containers: tuple[ContainerDemand, ...]  # containers, then init containers (sidecars among them)
@@ -116,7 +103,7 @@ class PodDemand:
     terminating: bool  # `activeDeadlineSeconds` >= 0: quota scopes Terminating / NotTerminating
     priority_class: str | None
     cross_namespace_affinity: bool  # quota scope CrossNamespacePodAffinity
-    scale: Scale
+    replicas: int | None  # the pods it runs at once; None for a DaemonSet (one per node)
     claims: tuple[ClaimDemand, ...] = ()
     invalid: tuple[Invalid, ...] = ()
 
@@ -152,7 +139,7 @@ def workload_demand(obj: K8sObject) -> PodDemand | ClaimDemand | None:
         terminating=deadline is not None and deadline >= 0,
         priority_class=spec.priority_class_name or None,
         cross_namespace_affinity=_cross_namespace_affinity(template),
-        scale=_scale(obj),
+        replicas=_replicas(obj),
         claims=claims,
         invalid=tuple(invalid),
     )
@@ -219,32 +206,31 @@ def _cross_namespace_affinity(template: PodTemplate) -> bool:
     return False
 
 
-def _scale(obj: K8sObject) -> Scale:
+def _replicas(obj: K8sObject) -> int | None:
     if isinstance(obj, (Deployment, ReplicaSet, StatefulSet, ReplicationController)):
         replicas = obj.spec.replicas if obj.spec is not None else None
-        # The API server defaults `replicas` to 1.
-        return Scale("replicas", 1 if replicas is None else max(replicas, 0), ("spec", "replicas"))
+        return 1 if replicas is None else max(replicas, 0)  # the API server defaults `replicas` to 1
     if isinstance(obj, DaemonSet):
-        return Scale("daemonset", None, None)
+        return None
     if isinstance(obj, Job):
-        return _job_scale(obj.spec, ("spec",))
+        return _running_job_pods(obj.spec)
     if isinstance(obj, CronJob):
         job = obj.spec.job_template if obj.spec is not None else None
-        return _job_scale(job.spec if job is not None else None, ("spec", "jobTemplate", "spec"))
-    assert isinstance(obj, Pod)
-    return Scale("pod", 1, None)
+        return _running_job_pods(job.spec if job is not None else None)
+    return 1  # a Pod
 
 
-def _job_scale(spec: JobSpec | None, path: ObjectPath) -> Scale:
-    """A Job runs `parallelism` pods at once (default 1), never more than the completions it still needs."""
-    parallelism = spec.parallelism if spec is not None else None
-    completions = spec.completions if spec is not None else None
-    running = 1 if parallelism is None else max(parallelism, 0)
-    if completions is not None and parallelism is not None:
-        running = min(running, max(completions, 0))
-    if spec is not None and spec.suspend:
-        running = 0
-    return Scale("parallelism", running, (*path, "parallelism") if parallelism is not None else None)
+def _running_job_pods(spec: JobSpec | None) -> int:
+    """A Job runs `parallelism` pods at once (default 1), never more than the completions it needs, and
+    none while suspended."""
+    if spec is None:
+        return 1
+    if spec.suspend:
+        return 0
+    running = 1 if spec.parallelism is None else max(spec.parallelism, 0)
+    if spec.completions is not None and spec.parallelism is not None:
+        running = min(running, max(spec.completions, 0))
+    return running
 
 
 _BETA_STORAGE_CLASS = "volume.beta.kubernetes.io/storage-class"
