@@ -128,6 +128,10 @@ class Inventory:
             return None
         return obj.metadata.namespace or self.default_namespace
 
+    def order(self, obj: K8sObject) -> int:
+        """The object's place in file order."""
+        return self._order[id(obj)]
+
     def facts_of(self, family: str, obj: K8sObject) -> object | None:
         """What `family` computed of `obj` while its file was read (`Family.facts`), if anything."""
         return self._facts.get(id(obj), {}).get(family)

@@ -1,0 +1,192 @@
+"""What the consistency analysis needs of an object, read in the per-file stage (`Family.facts`) while the
+object is whole: a workload's pod labels, container ports and requests, replicas and references; the keys
+of a ConfigMap or Secret (never their values). The inventory keeps these instead of whole pod templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from kcheck.core.location import ObjectPath
+from kcheck.model.base import K8sObject
+from kcheck.model.config import ConfigMap, Secret
+from kcheck.model.workloads import (
+    Deployment,
+    ReplicaSet,
+    ReplicationController,
+    StatefulSet,
+    pod_template,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Port:
+    """A container port: `protocol` as the API server defaults it (TCP)."""
+
+    name: str | None
+    number: int | None
+    protocol: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerFacts:
+    name: str
+    path: ObjectPath  # from the workload's root
+    ports: tuple[Port, ...]
+    # Resources with a request once the API server has defaulted requests from limits.
+    requests: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A ConfigMap or Secret a pod uses: by `env` (one key), `envFrom`, a volume or a projected volume
+    (`keys`: the items it names; empty for the whole object)."""
+
+    kind: str  # ConfigMap or Secret
+    name: str
+    keys: tuple[tuple[str, ObjectPath], ...]  # each key it names, and where
+    optional: bool
+    path: ObjectPath  # where the name is written
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadFacts:
+    labels: tuple[tuple[str, str], ...]  # of its pods, sorted
+    template_path: ObjectPath  # of the PodSpec
+    # Containers and sidecars (init containers with `restartPolicy: Always`): those that serve traffic.
+    serving: tuple[ContainerFacts, ...]
+    # Every container and init container: those whose requests the HPA reads.
+    all_containers: tuple[ContainerFacts, ...]
+    replicas: int | None  # as written (None: unset, or a kind without replicas)
+    scalable: bool  # it has a scale subresource an HPA can drive
+    service_name: str | None  # a StatefulSet's governing Service
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class KeysFacts:
+    """The keys of a ConfigMap (`data`, `binaryData`) or a Secret (`data`, `stringData`)."""
+
+    keys: frozenset[str]
+
+
+_SCALABLE = (Deployment, ReplicaSet, StatefulSet, ReplicationController)
+
+
+def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
+    if isinstance(obj, ConfigMap):
+        return KeysFacts(frozenset((*obj.data, *obj.binary_data)))
+    if isinstance(obj, Secret):
+        return KeysFacts(frozenset((*obj.data, *obj.string_data)))
+    template = pod_template(obj)
+    if template is None:
+        return None
+    spec = template.spec
+    serving: list[ContainerFacts] = []
+    everything: list[ContainerFacts] = []
+    for key, items in (("containers", spec.containers), ("initContainers", spec.init_containers)):
+        for index, container in enumerate(items):
+            resources = container.resources
+            requests = frozenset(
+                (
+                    *((resources.requests or {}) if resources else {}),
+                    *((resources.limits or {}) if resources else {}),
+                )
+            )
+            ports = tuple(
+                Port(port.name, port.container_port, port.protocol or "TCP") for port in container.ports
+            )
+            facts = ContainerFacts(
+                container.name or f"#{index}", (*template.path, key, index), ports, requests
+            )
+            everything.append(facts)
+            if key == "containers" or container.restart_policy == "Always":
+                serving.append(facts)
+    replicas = obj.spec.replicas if isinstance(obj, _SCALABLE) and obj.spec is not None else None
+    service_name = obj.spec.service_name if isinstance(obj, StatefulSet) and obj.spec is not None else None
+    return WorkloadFacts(
+        labels=tuple(sorted(template.labels.items())),
+        template_path=template.path,
+        serving=tuple(serving),
+        all_containers=tuple(everything),
+        replicas=replicas,
+        scalable=isinstance(obj, _SCALABLE),
+        service_name=service_name,
+        references=tuple(_references(obj, template.path)),
+    )
+
+
+def _references(obj: K8sObject, spec_path: ObjectPath) -> Iterator[Reference]:
+    """The ConfigMaps and Secrets the pod template names, read from the manifest as written (projected
+    volumes are not modelled)."""
+    raw: object = obj.raw
+    for key in spec_path:
+        raw = raw.get(key) if isinstance(raw, dict) else None
+    if not isinstance(raw, dict):
+        return
+    for list_key in ("containers", "initContainers"):
+        containers = raw.get(list_key)
+        for index, container in enumerate(containers if isinstance(containers, list) else []):
+            if isinstance(container, dict):
+                yield from _container_references(container, (*spec_path, list_key, index))
+    volumes = raw.get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        if isinstance(volume, dict):
+            yield from _volume_references(volume, (*spec_path, "volumes", index))
+
+
+_SOURCES = (("configMapKeyRef", "ConfigMap"), ("secretKeyRef", "Secret"))
+_ENV_FROM = (("configMapRef", "ConfigMap"), ("secretRef", "Secret"))
+
+
+def _container_references(container: dict[str, object], path: ObjectPath) -> Iterator[Reference]:
+    env = container.get("env")
+    for index, variable in enumerate(env if isinstance(env, list) else []):
+        source = variable.get("valueFrom") if isinstance(variable, dict) else None
+        if not isinstance(source, dict):
+            continue
+        for field, kind in _SOURCES:
+            selector = source.get(field)
+            if isinstance(selector, dict) and isinstance(name := selector.get("name"), str) and name:
+                key = selector.get("key")
+                at = (*path, "env", index, "valueFrom", field)
+                keys = ((key, (*at, "key")),) if isinstance(key, str) else ()
+                yield Reference(kind, name, keys, selector.get("optional") is True, (*at, "name"))
+    env_from = container.get("envFrom")
+    for index, source in enumerate(env_from if isinstance(env_from, list) else []):
+        for field, kind in _ENV_FROM if isinstance(source, dict) else ():
+            ref = source.get(field)
+            if isinstance(ref, dict) and isinstance(name := ref.get("name"), str) and name:
+                where = (*path, "envFrom", index, field, "name")
+                yield Reference(kind, name, (), ref.get("optional") is True, where)
+
+
+def _volume_references(volume: dict[str, object], path: ObjectPath) -> Iterator[Reference]:
+    sources: list[tuple[str, object, ObjectPath]] = []
+    for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+        sources.append((kind, volume.get(field), (*path, field)))
+    projected = volume.get("projected")
+    projected_sources = projected.get("sources") if isinstance(projected, dict) else None
+    for index, source in enumerate(projected_sources if isinstance(projected_sources, list) else []):
+        for field, kind in (("configMap", "ConfigMap"), ("secret", "Secret")):
+            if isinstance(source, dict):
+                sources.append((kind, source.get(field), (*path, "projected", "sources", index, field)))
+    for kind, source, where in sources:
+        if not isinstance(source, dict):
+            continue
+        name_field = (
+            "secretName"
+            if kind == "Secret" and where[-1] == "secret" and "projected" not in where
+            else "name"
+        )
+        name = source.get(name_field)
+        if not isinstance(name, str) or not name:
+            continue
+        items = source.get("items")
+        keys = tuple(
+            (item["key"], (*where, "items", number, "key"))
+            for number, item in enumerate(items if isinstance(items, list) else [])
+            if isinstance(item, dict) and isinstance(item.get("key"), str)
+        )
+        yield Reference(kind, name, keys, source.get("optional") is True, (*where, name_field))

@@ -1,0 +1,165 @@
+"""The input's workloads, Services and configuration objects by namespace, for the consistency rules.
+
+Objects are linked with their nearest counterparts: those in the same directory first, then in each
+enclosing directory, then anywhere in the input. A repository often holds alternatives side by side
+(`overlays/staging`, `overlays/prod`, or several example apps that reuse names): each is linked with its
+own, and a Service in `services/` still finds its Deployment in `deployments/`.
+
+Selectors are matched against equivalence classes, not workloads: the workloads of a namespace whose pods
+carry the same labels are one class, matched once per distinct selector, and each class indexes its
+members by directory. Cost grows with distinct label sets and selectors, not with copies of a workload.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from kcheck.analyzers.consistency.facts import KeysFacts, WorkloadFacts
+from kcheck.inventory.inventory import Inventory
+from kcheck.inventory.selectors import Selector
+from kcheck.model.base import K8sObject
+from kcheck.model.networking import Service
+
+FAMILY_NAME = "consistency"
+Labels = tuple[tuple[str, str], ...]
+T = TypeVar("T")
+
+
+def enclosing(file_path: str) -> Iterator[str]:
+    """The directories around a file, nearest first, ending with "" (the whole input)."""
+    directory = posixpath.dirname(file_path)
+    while directory:
+        yield directory
+        parent = posixpath.dirname(directory)
+        directory = "" if parent == directory else parent
+    yield ""
+
+
+class Nearest(Generic[T]):
+    """Values by key, each also filed under every directory enclosing its file: `get` returns those of the
+    nearest directory that has any (file order within it)."""
+
+    def __init__(self) -> None:
+        self._by_directory: dict[object, dict[str, list[T]]] = {}
+
+    def add(self, key: object, file_path: str, value: T) -> None:
+        directories = self._by_directory.setdefault(key, {})
+        for directory in enclosing(file_path):
+            directories.setdefault(directory, []).append(value)
+
+    def get_all(self, key: object, near: str) -> list[T]:
+        directories = self._by_directory.get(key)
+        if directories is None:
+            return []
+        for directory in enclosing(near):
+            found = directories.get(directory)
+            if found:
+                return found
+        return []
+
+    def get(self, key: object, near: str) -> T | None:
+        found = self.get_all(key, near)
+        return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    obj: K8sObject
+    facts: WorkloadFacts
+    namespace: str
+
+    @property
+    def display(self) -> str:
+        return f"{self.obj.kind} {self.obj.metadata.name}"
+
+
+@dataclass(slots=True)
+class Index:
+    inventory: Inventory
+    workloads: dict[str, list[Workload]] = field(default_factory=lambda: defaultdict(list))
+    # Per namespace: the label sets of its pods -> the workloads with those labels, each filed under every
+    # directory that encloses its file.
+    classes: dict[str, dict[Labels, dict[str, list[Workload]]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    # (namespace, name) -> Services; (namespace, kind, name) -> a ConfigMap's or Secret's keys and object;
+    # (namespace, group, kind, name) -> any object of the input.
+    services: Nearest[Service] = field(default_factory=Nearest)
+    keys: Nearest[tuple[K8sObject, KeysFacts]] = field(default_factory=Nearest)
+    objects: Nearest[K8sObject] = field(default_factory=Nearest)
+    _matching: dict[tuple[str, Selector], list[dict[str, list[Workload]]]] = field(default_factory=dict)
+
+    def select(self, namespace: str, selector: Selector, near: str) -> list[Workload]:
+        """The workloads of `namespace` whose pods `selector` matches, nearest to the file `near` first:
+        those of the nearest directory that has any, in file order."""
+        key = (namespace, selector)
+        classes = self._matching.get(key)
+        if classes is None:
+            classes = [
+                members
+                for labels, members in self.classes.get(namespace, {}).items()
+                if selector.matches(dict(labels))
+            ]
+            self._matching[key] = classes
+        if not classes:
+            return []
+        for directory in enclosing(near):
+            found = [w for members in classes for w in members.get(directory, ())]
+            if found:
+                order = self.inventory.order
+                return sorted(found, key=lambda w: order(w.obj))
+        return []
+
+    def service(self, namespace: str, name: str, near: str) -> Service | None:
+        return self.services.get((namespace, name), near)
+
+    def find(self, namespace: str | None, group: str, kind: str, name: str, near: str) -> K8sObject | None:
+        return self.objects.get((namespace, group, kind, name), near)
+
+
+def build_index(inventory: Inventory) -> Index:
+    index = Index(inventory)
+    for obj, fact in inventory.objects_with_facts(FAMILY_NAME):
+        namespace = inventory.namespace_of(obj) or inventory.default_namespace
+        if isinstance(fact, WorkloadFacts):
+            workload = Workload(obj, fact, namespace)
+            index.workloads[namespace].append(workload)
+            members = index.classes[namespace].setdefault(fact.labels, {})
+            for directory in enclosing(obj.file_path):
+                members.setdefault(directory, []).append(workload)
+        elif isinstance(fact, KeysFacts) and obj.metadata.name:
+            index.keys.add((namespace, obj.kind or "", obj.metadata.name), obj.file_path, (obj, fact))
+    for obj in inventory.objects:
+        name = obj.metadata.name
+        if not name:
+            continue
+        scope = inventory.namespace_of(obj)
+        index.objects.add((scope, obj.group, obj.kind or "", name), obj.file_path, obj)
+        if isinstance(obj, Service):
+            index.services.add((scope or inventory.default_namespace, name), obj.file_path, obj)
+    return index
+
+
+def labels_text(labels: Labels | dict[str, str]) -> str:
+    items = labels.items() if isinstance(labels, dict) else labels
+    return ",".join(f"{key}={value}" for key, value in items) or "no labels"
+
+
+def near_misses(index: Index, namespace: str, selector_keys: set[str], near: str, limit: int = 2) -> str:
+    """Workloads of the namespace, nearest to the file `near`, whose pods carry one of the selector's keys
+    with other values: what the selector was probably meant to match."""
+    for directory in enclosing(near):
+        found = []
+        for labels, members in index.classes.get(namespace, {}).items():
+            shared = [(k, v) for k, v in labels if k in selector_keys]
+            if shared and directory in members:
+                found.append(f"{members[directory][0].display} has {labels_text(tuple(shared))}")
+            if len(found) == limit:
+                break
+        if found:
+            return "; ".join(found)
+    return ""
