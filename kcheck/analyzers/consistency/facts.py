@@ -13,6 +13,7 @@ from kcheck.model.base import K8sObject
 from kcheck.model.config import ConfigMap, Secret
 from kcheck.model.workloads import (
     Deployment,
+    Job,
     ReplicaSet,
     ReplicationController,
     StatefulSet,
@@ -52,7 +53,10 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class WorkloadFacts:
-    labels: tuple[tuple[str, str], ...]  # of its pods, sorted
+    labels: tuple[tuple[str, str], ...]  # of its pod template, sorted
+    # The label sets its pods carry: the template's plus those the controller adds with known values (a
+    # Job's name; each StatefulSet pod's name and index, one set per replica).
+    pod_labels: tuple[tuple[tuple[str, str], ...], ...]
     template_path: ObjectPath  # of the PodSpec
     # Containers and sidecars (init containers with `restartPolicy: Always`): those that serve traffic.
     serving: tuple[ContainerFacts, ...]
@@ -107,6 +111,7 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
     service_name = obj.spec.service_name if isinstance(obj, StatefulSet) and obj.spec is not None else None
     return WorkloadFacts(
         labels=tuple(sorted(template.labels.items())),
+        pod_labels=_pod_labels(obj, template.labels, replicas),
         template_path=template.path,
         serving=tuple(serving),
         all_containers=tuple(everything),
@@ -115,6 +120,46 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
         service_name=service_name,
         references=tuple(_references(obj, template.path)),
     )
+
+
+# Labels controllers add with values computed at run time (hashes, uids): a selector on them cannot be
+# evaluated from manifests.
+RUNTIME_LABELS = frozenset(
+    {
+        "pod-template-hash",
+        "controller-revision-hash",
+        "pod-template-generation",
+        "controller-uid",
+        "batch.kubernetes.io/controller-uid",
+    }
+)
+# StatefulSet pods get one label set each: beyond this many replicas, their names are not expanded.
+_MAX_EXPANDED_REPLICAS = 64
+
+
+def _pod_labels(
+    obj: K8sObject, labels: dict[str, str], replicas: int | None
+) -> tuple[tuple[tuple[str, str], ...], ...]:
+    name = obj.metadata.name
+    if isinstance(obj, Job) and name:
+        # The Job controller labels its pods with the Job's name (unless the selector is manual).
+        return (tuple(sorted({**labels, "job-name": name, "batch.kubernetes.io/job-name": name}.items())),)
+    if isinstance(obj, StatefulSet) and name:
+        count = 1 if replicas is None else replicas
+        if 0 < count <= _MAX_EXPANDED_REPLICAS:
+            return tuple(
+                tuple(
+                    sorted(
+                        {
+                            **labels,
+                            "statefulset.kubernetes.io/pod-name": f"{name}-{ordinal}",
+                            "apps.kubernetes.io/pod-index": str(ordinal),
+                        }.items()
+                    )
+                )
+                for ordinal in range(count)
+            )
+    return (tuple(sorted(labels.items())),)
 
 
 def _references(obj: K8sObject, spec_path: ObjectPath) -> Iterator[Reference]:

@@ -91,6 +91,9 @@ class Index:
     services: Nearest[Service] = field(default_factory=Nearest)
     keys: Nearest[tuple[K8sObject, KeysFacts]] = field(default_factory=Nearest)
     objects: Nearest[K8sObject] = field(default_factory=Nearest)
+    # (namespace, directory) of the input's custom resources: operators create pods from them, with labels
+    # the manifests do not show.
+    custom_resources: set[tuple[str | None, str]] = field(default_factory=set)
     _matching: dict[tuple[str, Selector], list[dict[str, list[Workload]]]] = field(default_factory=dict)
 
     def select(self, namespace: str, selector: Selector, near: str) -> list[Workload]:
@@ -108,10 +111,10 @@ class Index:
         if not classes:
             return []
         for directory in enclosing(near):
-            found = [w for members in classes for w in members.get(directory, ())]
+            found = {id(w): w for members in classes for w in members.get(directory, ())}
             if found:
                 order = self.inventory.order
-                return sorted(found, key=lambda w: order(w.obj))
+                return sorted(found.values(), key=lambda w: order(w.obj))
         return []
 
     def service(self, namespace: str, name: str, near: str) -> Service | None:
@@ -128,9 +131,10 @@ def build_index(inventory: Inventory) -> Index:
         if isinstance(fact, WorkloadFacts):
             workload = Workload(obj, fact, namespace)
             index.workloads[namespace].append(workload)
-            members = index.classes[namespace].setdefault(fact.labels, {})
-            for directory in enclosing(obj.file_path):
-                members.setdefault(directory, []).append(workload)
+            for labels in fact.pod_labels:
+                members = index.classes[namespace].setdefault(labels, {})
+                for directory in enclosing(obj.file_path):
+                    members.setdefault(directory, []).append(workload)
         elif isinstance(fact, KeysFacts) and obj.metadata.name:
             index.keys.add((namespace, obj.kind or "", obj.metadata.name), obj.file_path, (obj, fact))
     for obj in inventory.objects:
@@ -139,9 +143,25 @@ def build_index(inventory: Inventory) -> Index:
             continue
         scope = inventory.namespace_of(obj)
         index.objects.add((scope, obj.group, obj.kind or "", name), obj.file_path, obj)
+        if is_custom_resource(obj.group):
+            index.custom_resources.add((scope, posixpath.dirname(obj.file_path)))
         if isinstance(obj, Service):
             index.services.add((scope or inventory.default_namespace, name), obj.file_path, obj)
     return index
+
+
+# API groups served by Kubernetes itself; `*.x-k8s.io` groups are SIG projects installed as CRDs.
+_BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+def is_custom_resource(group: str) -> bool:
+    return group not in _BUILTIN_GROUPS and (not group.endswith(".k8s.io") or group.endswith(".x-k8s.io"))
+
+
+def beside_custom_resources(index: Index, namespace: str, file_path: str) -> bool:
+    """Whether custom resources share the namespace and the directory of the file: pods an operator creates
+    from them may be what a Service or a PDB there selects."""
+    return (namespace, posixpath.dirname(file_path)) in index.custom_resources
 
 
 def labels_text(labels: Labels | dict[str, str]) -> str:

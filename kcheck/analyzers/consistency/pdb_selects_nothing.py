@@ -1,7 +1,8 @@
 """## What it does
 Reports a PodDisruptionBudget whose selector matches the pods of no workload in its namespace, over the
 whole input. A policy/v1 PodDisruptionBudget without a selector selects no pod at all; `selector: {}`
-selects every pod of the namespace.
+selects every pod of the namespace. Controller labels, run-time values and custom resources beside it are
+handled as in KC201.
 
 ## Why is this bad?
 The budget protects nothing: a node drain or an eviction can take down every replica it was meant to
@@ -67,7 +68,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.index import Index, near_misses
+from kcheck.analyzers.consistency.facts import RUNTIME_LABELS
+from kcheck.analyzers.consistency.index import Index, beside_custom_resources, near_misses
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -100,9 +102,13 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
         namespace = inventory.namespace_of(pdb) or inventory.default_namespace
         raw_selector = pdb.spec.selector
         selector = compile_selector(raw_selector)
-        if not isinstance(selector, Selector) or index.select(namespace, selector, pdb.file_path):
+        if not isinstance(selector, Selector):
             continue
         keys = {r.key for r in selector.requirements}
+        if RUNTIME_LABELS.intersection(keys) or beside_custom_resources(index, namespace, pdb.file_path):
+            continue
+        if index.select(namespace, selector, pdb.file_path):
+            continue
         hint = near_misses(index, namespace, keys, pdb.file_path)
         if raw_selector is None:
             selects = "has no selector (it selects no pod)"

@@ -14,7 +14,7 @@ from kcheck.model.base import K8sObject
 
 
 class ReferenceOptions(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     assume_existing: list[str] = Field(
         default_factory=list,

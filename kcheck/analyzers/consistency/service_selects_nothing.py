@@ -4,8 +4,12 @@ Reports a Service whose `selector` matches the pods of no workload in its namesp
 Endpoints or EndpointSlices) and `ExternalName` Services are not checked. The message names the workloads
 whose pods carry the selector's keys with other values: what it was probably meant to match.
 
-Pods created by operators or by workloads outside the input are not known: a Service for them is
-reported too, which is why the severity is a warning.
+Labels that controllers add are known where their values are: a Job's pods carry `job-name`, each
+StatefulSet pod its `statefulset.kubernetes.io/pod-name` and `apps.kubernetes.io/pod-index`. A Service that
+selects on a value computed at run time (`pod-template-hash`, `controller-revision-hash`) is not checked,
+and neither is one beside custom resources (same namespace and directory), because an operator may create
+the pods it selects. Other pods created outside the input are not known: a Service for them is reported,
+which is why the severity is a warning.
 
 ## Why is this bad?
 The Service has no endpoints: connections to it are refused or time out, and an Ingress or another
@@ -79,7 +83,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.index import Index, labels_text, near_misses
+from kcheck.analyzers.consistency.index import Index, beside_custom_resources, labels_text, near_misses
 from kcheck.analyzers.consistency.services import selected_by, services
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -108,7 +112,11 @@ RULE = RuleSpec(
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     for namespace, service in services(index):
         selection = selected_by(index, namespace, service)
-        if selection is None or selection.workloads:
+        if (
+            selection is None
+            or selection.workloads
+            or beside_custom_resources(index, namespace, service.file_path)
+        ):
             continue
         hint = near_misses(index, namespace, set(selection.labels), service.file_path)
         args = {

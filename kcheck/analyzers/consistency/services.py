@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kcheck.analyzers.consistency.facts import Port
+from kcheck.analyzers.consistency.facts import RUNTIME_LABELS, Port
 from kcheck.analyzers.consistency.index import Index, Workload
 from kcheck.inventory.selectors import Selector, selector_from_map
 from kcheck.model.networking import Service, ServicePort
@@ -21,9 +21,12 @@ class Selection:
 
 def selected_by(index: Index, namespace: str, service: Service) -> Selection | None:
     """The workloads a Service's selector matches; None when it has no selector (endpoints by hand), is an
-    ExternalName Service, or its selector is invalid (the schema rules report that)."""
+    ExternalName Service, selects on labels whose values are computed at run time (`pod-template-hash`), or
+    its selector is invalid (the schema rules report that)."""
     spec = service.spec
     if spec is None or spec.type == "ExternalName" or not spec.selector:
+        return None
+    if RUNTIME_LABELS.intersection(spec.selector):
         return None
     selector = selector_from_map(spec.selector)
     if not isinstance(selector, Selector):
