@@ -81,7 +81,7 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     applies_to=kinds.SERVICES,
     precision=Precision.HIGH,
-    profile=Profile.DEFAULT,
+    profile=Profile.STRICT,
     references=("https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports",),
 )
 
