@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from kcheck.core.location import ObjectPath
+from kcheck.inventory.selectors import Selector, compile_selector, selector_from_map
 from kcheck.model.base import K8sObject
 from kcheck.model.config import ConfigMap, Secret
 from kcheck.model.workloads import (
+    DaemonSet,
     Deployment,
     Job,
     ReplicaSet,
@@ -66,6 +68,9 @@ class WorkloadFacts:
     scalable: bool  # it has a scale subresource an HPA can drive
     service_name: str | None  # a StatefulSet's governing Service
     references: tuple[Reference, ...]
+    # The controller's own selector (Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController);
+    # None for Pods, Jobs (their selector is generated) and invalid selectors.
+    selector: Selector | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +124,20 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
         scalable=isinstance(obj, _SCALABLE),
         service_name=service_name,
         references=tuple(_references(obj, template.path)),
+        selector=_own_selector(obj, template.labels),
     )
+
+
+def _own_selector(obj: K8sObject, template_labels: dict[str, str]) -> Selector | None:
+    if isinstance(obj, ReplicationController):
+        written = obj.spec.selector if obj.spec is not None else None
+        # Unset, it defaults to the template's labels.
+        compiled = selector_from_map(written if written is not None else template_labels)
+    elif isinstance(obj, (Deployment, ReplicaSet, StatefulSet, DaemonSet)):
+        compiled = compile_selector(obj.spec.selector if obj.spec is not None else None)
+    else:
+        return None
+    return compiled if isinstance(compiled, Selector) and not compiled.matches_nothing else None
 
 
 # Labels controllers add with values computed at run time (hashes, uids): a selector on them cannot be

@@ -19,7 +19,10 @@ from kcheck.analyzers.consistency import (
     hpa_utilization_without_requests,
     ingress_service_not_found,
     ingress_service_port_not_found,
+    overlapping_workload_selectors,
+    pdb_blocks_drain,
     pdb_selects_nothing,
+    pods_in_several_pdbs,
     service_selects_nothing,
     service_target_port_not_found,
     service_target_port_undeclared,
@@ -50,6 +53,9 @@ RULE_MODULES = (
     config_reference_not_found,
     config_key_not_found,
     hpa_target_pins_replicas,
+    overlapping_workload_selectors,
+    pdb_blocks_drain,
+    pods_in_several_pdbs,
 )
 _FACT_KINDS = frozenset((*kinds.WORKLOADS, *kinds.CONFIG))
 
@@ -81,11 +87,16 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
         yield ("spec", "scaleTargetRef")
         yield from (metric.path for metric in utilization_metrics(obj))
     elif (obj.group, obj.kind) == ("policy", "PodDisruptionBudget"):
-        yield from (("spec", "selector"), ("spec",))
+        yield from (("spec", "selector"), ("spec",), ("spec", "minAvailable"))
     elif (obj.group, obj.kind or "") in _FACT_KINDS:
         facts = facts_of(obj)
         if isinstance(facts, WorkloadFacts):
-            yield from (facts.template_path, ("spec", "replicas"), ("spec", "serviceName"))
+            yield from (
+                facts.template_path,
+                ("spec", "replicas"),
+                ("spec", "serviceName"),
+                ("spec", "selector"),
+            )
             yield from (container.path for container in facts.all_containers)
             for reference in facts.references:
                 yield reference.path

@@ -1,0 +1,134 @@
+"""## What it does
+Reports two controllers in one namespace (Deployments, ReplicaSets, StatefulSets, DaemonSets,
+ReplicationControllers) whose selectors match each other's pods: the selector of the one reported matches
+the pod labels of the other. The pair is reported once, on the later object in file order. Objects are
+paired with their nearest counterparts (the same directory first), as every consistency rule does.
+
+## Why is this bad?
+Controllers adopt the pods their selector matches. With overlapping selectors, each sees the other's pods
+as its own: a Deployment scales down pods that belong to another, or two ReplicaSets fight over replicas,
+and rollouts behave erratically.
+
+## Example
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/web:1.4.2
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-canary
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web, track: canary}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/web:1.5.0
+```
+Use instead:
+```yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web, track: stable}
+  template:
+    metadata:
+      labels: {app: web, track: stable}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/web:1.4.2
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web-canary
+spec:
+  selector:
+    matchLabels: {app: web, track: canary}
+  template:
+    metadata:
+      labels: {app: web, track: canary}
+    spec:
+      containers:
+        - name: app
+          image: registry.example.com/web:1.5.0
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kcheck.analyzers.consistency.index import Index
+from kcheck.core.findings import RelatedViolation, Violation
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
+from kcheck.core.severity import Severity
+from kcheck.model import kinds
+from kcheck.model.base import K8sObject
+
+RULE = RuleSpec(
+    id="KC213",
+    name="overlapping-workload-selectors",
+    summary="Two controllers in one namespace whose selectors match each other's pods.",
+    severity=Severity.ERROR,
+    category=Category.RELIABILITY,
+    message="{workload} overlaps {other} in namespace {namespace}: the selector of {matcher} matches the "
+    "pods of {matched}, and the controllers fight over them",
+    remediation="Give each workload a selector (and pod labels) that only its own pods match.",
+    docs=__doc__ or "",
+    applies_to=kinds.LONG_RUNNING_WORKLOADS,
+    precision=Precision.HIGH,
+    profile=Profile.DEFAULT,
+    references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector",),
+)
+
+
+def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
+    order = index.inventory.order
+    reported: set[frozenset[int]] = set()
+    for namespace, workloads in index.workloads.items():
+        for workload in workloads:
+            selector = workload.facts.selector
+            if selector is None:
+                continue
+            for other in index.select(namespace, selector, workload.obj.file_path):
+                pair = frozenset((id(workload.obj), id(other.obj)))
+                if other.obj is workload.obj or other.facts.selector is None or pair in reported:
+                    continue
+                reported.add(pair)
+                later, earlier = (
+                    (workload, other) if order(workload.obj) > order(other.obj) else (other, workload)
+                )
+                args = {
+                    "workload": later.display,
+                    "other": earlier.display,
+                    "namespace": namespace,
+                    "matcher": workload.display,
+                    "matched": other.display,
+                }
+                related = (
+                    RelatedViolation(
+                        earlier.obj, earlier.facts.template_path, f"the pods of {earlier.display}"
+                    ),
+                )
+                yield later.obj, Violation(("spec", "selector"), args, related)
