@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.selectors import Selector, compile_selector, selector_from_map
 from kcheck.model.base import K8sObject
-from kcheck.model.config import ConfigMap, Secret
+from kcheck.model.config import ConfigMap, PersistentVolumeClaim, Secret
 from kcheck.model.workloads import (
     DaemonSet,
     Deployment,
@@ -54,6 +54,25 @@ class Reference:
 
 
 @dataclass(frozen=True, slots=True)
+class ObjectReference:
+    """Another object a pod template (or a claim) names: a ServiceAccount, a PersistentVolumeClaim, an image
+    pull Secret, a PriorityClass, a RuntimeClass or a StorageClass."""
+
+    group: str
+    kind: str
+    name: str
+    namespaced: bool
+    path: ObjectPath
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimFacts:
+    """A PersistentVolumeClaim's StorageClass."""
+
+    references: tuple[ObjectReference, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class WorkloadFacts:
     labels: tuple[tuple[str, str], ...]  # of its pod template, sorted
     # The label sets its pods carry: the template's plus those the controller adds with known values (a
@@ -71,6 +90,7 @@ class WorkloadFacts:
     # The controller's own selector (Deployment, ReplicaSet, StatefulSet, DaemonSet, ReplicationController);
     # None for Pods, Jobs (their selector is generated) and invalid selectors.
     selector: Selector | None = None
+    objects: tuple[ObjectReference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +103,9 @@ class KeysFacts:
 _SCALABLE = (Deployment, ReplicaSet, StatefulSet, ReplicationController)
 
 
-def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
+def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | None:
+    if isinstance(obj, PersistentVolumeClaim):
+        return ClaimFacts(tuple(storage_class_reference(obj.raw.get("spec"), ("spec",))))
     if isinstance(obj, ConfigMap):
         return KeysFacts(frozenset((*obj.data, *obj.binary_data)))
     if isinstance(obj, Secret):
@@ -125,7 +147,80 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | None:
         service_name=service_name,
         references=tuple(_references(obj, template.path)),
         selector=_own_selector(obj, template.labels),
+        objects=tuple(_object_references(obj, template.path)),
     )
+
+
+# Objects every cluster has: a namespace's `default` ServiceAccount, the system PriorityClasses.
+_BUILT_IN = frozenset(
+    {
+        ("ServiceAccount", "default"),
+        ("PriorityClass", "system-cluster-critical"),
+        ("PriorityClass", "system-node-critical"),
+    }
+)
+
+
+def _object_references(obj: K8sObject, spec_path: ObjectPath) -> Iterator[ObjectReference]:
+    raw: object = obj.raw
+    for key in spec_path:
+        raw = raw.get(key) if isinstance(raw, dict) else None
+    spec = raw if isinstance(raw, dict) else {}
+    found: list[ObjectReference] = []
+    for field in ("serviceAccountName", "serviceAccount"):
+        name = spec.get(field)
+        if isinstance(name, str) and name:
+            found.append(ObjectReference("", "ServiceAccount", name, True, (*spec_path, field)))
+            break
+    for field, kind in (("priorityClassName", "PriorityClass"), ("runtimeClassName", "RuntimeClass")):
+        name = spec.get(field)
+        if isinstance(name, str) and name:
+            group = "scheduling.k8s.io" if kind == "PriorityClass" else "node.k8s.io"
+            found.append(ObjectReference(group, kind, name, False, (*spec_path, field)))
+    secrets = spec.get("imagePullSecrets")
+    for index, entry in enumerate(secrets if isinstance(secrets, list) else []):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if isinstance(name, str) and name:
+            found.append(
+                ObjectReference("", "Secret", name, True, (*spec_path, "imagePullSecrets", index, "name"))
+            )
+    volumes = spec.get("volumes")
+    for index, volume in enumerate(volumes if isinstance(volumes, list) else []):
+        claim = volume.get("persistentVolumeClaim") if isinstance(volume, dict) else None
+        name = claim.get("claimName") if isinstance(claim, dict) else None
+        if isinstance(name, str) and name:
+            path = (*spec_path, "volumes", index, "persistentVolumeClaim", "claimName")
+            # A StatefulSet's claim templates create the claims its volumes may name.
+            if not _from_claim_template(obj, name):
+                found.append(ObjectReference("", "PersistentVolumeClaim", name, True, path))
+    if isinstance(obj, StatefulSet):
+        templates = (
+            obj.raw.get("spec", {}).get("volumeClaimTemplates")
+            if isinstance(obj.raw.get("spec"), dict)
+            else None
+        )
+        for index, template in enumerate(templates if isinstance(templates, list) else []):
+            claim_spec = template.get("spec") if isinstance(template, dict) else None
+            yield from storage_class_reference(claim_spec, ("spec", "volumeClaimTemplates", index, "spec"))
+    yield from (ref for ref in found if (ref.kind, ref.name) not in _BUILT_IN)
+
+
+def _from_claim_template(obj: K8sObject, name: str) -> bool:
+    if not isinstance(obj, StatefulSet):
+        return False
+    spec = obj.raw.get("spec")
+    templates = spec.get("volumeClaimTemplates") if isinstance(spec, dict) else None
+    return any(
+        isinstance(t, dict) and isinstance(t.get("metadata"), dict) and t["metadata"].get("name") == name
+        for t in (templates if isinstance(templates, list) else [])
+    )
+
+
+def storage_class_reference(claim_spec: object, path: ObjectPath) -> Iterator[ObjectReference]:
+    """The StorageClass a claim names (`storageClassName: ""` asks for no class)."""
+    name = claim_spec.get("storageClassName") if isinstance(claim_spec, dict) else None
+    if isinstance(name, str) and name:
+        yield ObjectReference("storage.k8s.io", "StorageClass", name, False, (*path, "storageClassName"))
 
 
 def _own_selector(obj: K8sObject, template_labels: dict[str, str]) -> Selector | None:

@@ -19,6 +19,7 @@ from kcheck.analyzers.consistency import (
     hpa_utilization_without_requests,
     ingress_service_not_found,
     ingress_service_port_not_found,
+    object_reference_not_found,
     overlapping_workload_selectors,
     pdb_blocks_drain,
     pdb_selects_nothing,
@@ -29,9 +30,9 @@ from kcheck.analyzers.consistency import (
     statefulset_service_not_headless,
 )
 from kcheck.analyzers.consistency.autoscalers import utilization_metrics
-from kcheck.analyzers.consistency.facts import WorkloadFacts, facts_of
+from kcheck.analyzers.consistency.facts import ClaimFacts, WorkloadFacts, facts_of
 from kcheck.analyzers.consistency.index import FAMILY_NAME, build_index
-from kcheck.analyzers.consistency.ingress_backend import backends
+from kcheck.analyzers.consistency.ingress_backend import backends, ingress_references
 from kcheck.analyzers.family import Enabled, Family, Result
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.inventory import Inventory
@@ -56,8 +57,9 @@ RULE_MODULES = (
     overlapping_workload_selectors,
     pdb_blocks_drain,
     pods_in_several_pdbs,
+    object_reference_not_found,
 )
-_FACT_KINDS = frozenset((*kinds.WORKLOADS, *kinds.CONFIG))
+_FACT_KINDS = frozenset((*kinds.WORKLOADS, *kinds.CONFIG, *kinds.builtin("PersistentVolumeClaim")))
 
 
 def _check_inventory(state: Any, inventory: Inventory, enabled: Enabled) -> Iterator[Result]:
@@ -83,6 +85,7 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
     elif isinstance(obj, Ingress):
         for backend in backends(obj):
             yield from (backend.path, (*backend.path, "service", "port"))
+        yield from (reference.path for reference in ingress_references(obj))
     elif isinstance(obj, HorizontalPodAutoscaler):
         yield ("spec", "scaleTargetRef")
         yield from (metric.path for metric in utilization_metrics(obj))
@@ -101,6 +104,9 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
             for reference in facts.references:
                 yield reference.path
                 yield from (path for _, path in reference.keys)
+            yield from (reference.path for reference in facts.objects)
+        elif isinstance(facts, ClaimFacts):
+            yield from (reference.path for reference in facts.references)
 
 
 FAMILY = Family(

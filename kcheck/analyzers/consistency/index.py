@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from kcheck.analyzers.consistency.facts import KeysFacts, WorkloadFacts
+from kcheck.analyzers.consistency.facts import ClaimFacts, KeysFacts, WorkloadFacts
 from kcheck.inventory.inventory import Inventory
 from kcheck.inventory.selectors import Selector
 from kcheck.model.base import K8sObject
@@ -94,6 +94,7 @@ class Index:
     # (namespace, directory) of the input's custom resources: operators create pods from them, with labels
     # the manifests do not show.
     custom_resources: set[tuple[str | None, str]] = field(default_factory=set)
+    claims: list[tuple[K8sObject, str, ClaimFacts]] = field(default_factory=list)  # with their namespace
     _matching: dict[tuple[str, Selector], list[dict[str, list[Workload]]]] = field(default_factory=dict)
 
     def select(self, namespace: str, selector: Selector, near: str) -> list[Workload]:
@@ -135,6 +136,8 @@ def build_index(inventory: Inventory) -> Index:
                 members = index.classes[namespace].setdefault(labels, {})
                 for directory in enclosing(obj.file_path):
                     members.setdefault(directory, []).append(workload)
+        elif isinstance(fact, ClaimFacts):
+            index.claims.append((obj, namespace, fact))
         elif isinstance(fact, KeysFacts) and obj.metadata.name:
             index.keys.add((namespace, obj.kind or "", obj.metadata.name), obj.file_path, (obj, fact))
     for obj in inventory.objects:
