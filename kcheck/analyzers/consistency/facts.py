@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kcheck.analyzers.consistency.routes import ROUTE_KINDS, RouteFacts, route_facts
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.selectors import Selector, compile_selector, selector_from_map
 from kcheck.model.base import K8sObject
@@ -103,7 +104,9 @@ class KeysFacts:
 _SCALABLE = (Deployment, ReplicaSet, StatefulSet, ReplicationController)
 
 
-def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | None:
+def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | RouteFacts | None:
+    if (obj.group, obj.kind) in ROUTE_KINDS:
+        return route_facts(obj)
     if isinstance(obj, PersistentVolumeClaim):
         return ClaimFacts(tuple(storage_class_reference(obj.raw.get("spec"), ("spec",))))
     if isinstance(obj, ConfigMap):

@@ -24,6 +24,9 @@ from kcheck.analyzers.consistency import (
     pdb_blocks_drain,
     pdb_selects_nothing,
     pods_in_several_pdbs,
+    route_backend_not_found,
+    route_backend_port_not_found,
+    route_parent_not_found,
     service_selects_nothing,
     service_target_port_not_found,
     service_target_port_undeclared,
@@ -33,6 +36,7 @@ from kcheck.analyzers.consistency.autoscalers import utilization_metrics
 from kcheck.analyzers.consistency.facts import ClaimFacts, WorkloadFacts, facts_of
 from kcheck.analyzers.consistency.index import FAMILY_NAME, build_index
 from kcheck.analyzers.consistency.ingress_backend import backends, ingress_references
+from kcheck.analyzers.consistency.routes import ROUTE_KINDS, RouteFacts
 from kcheck.analyzers.family import Enabled, Family, Result
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.inventory import Inventory
@@ -58,8 +62,13 @@ RULE_MODULES = (
     pdb_blocks_drain,
     pods_in_several_pdbs,
     object_reference_not_found,
+    route_backend_not_found,
+    route_backend_port_not_found,
+    route_parent_not_found,
 )
-_FACT_KINDS = frozenset((*kinds.WORKLOADS, *kinds.CONFIG, *kinds.builtin("PersistentVolumeClaim")))
+_FACT_KINDS = frozenset(
+    (*kinds.WORKLOADS, *kinds.CONFIG, *kinds.builtin("PersistentVolumeClaim"), *ROUTE_KINDS)
+)
 
 
 def _check_inventory(state: Any, inventory: Inventory, enabled: Enabled) -> Iterator[Result]:
@@ -107,6 +116,9 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
             yield from (reference.path for reference in facts.objects)
         elif isinstance(facts, ClaimFacts):
             yield from (reference.path for reference in facts.references)
+        elif isinstance(facts, RouteFacts):
+            for ref in (*facts.parents, *facts.backends):
+                yield from (ref.path, (*ref.path, "port"))
 
 
 FAMILY = Family(

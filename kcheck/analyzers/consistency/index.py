@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kcheck.analyzers.consistency.facts import ClaimFacts, KeysFacts, WorkloadFacts
+from kcheck.analyzers.consistency.routes import RouteFacts
 from kcheck.inventory.inventory import Inventory
 from kcheck.inventory.selectors import Selector
 from kcheck.model.base import K8sObject
@@ -95,6 +96,7 @@ class Index:
     # the manifests do not show.
     custom_resources: set[tuple[str | None, str]] = field(default_factory=set)
     claims: list[tuple[K8sObject, str, ClaimFacts]] = field(default_factory=list)  # with their namespace
+    routes: list[tuple[K8sObject, str, RouteFacts]] = field(default_factory=list)
     _matching: dict[tuple[str, Selector], list[dict[str, list[Workload]]]] = field(default_factory=dict)
 
     def select(self, namespace: str, selector: Selector, near: str) -> list[Workload]:
@@ -138,6 +140,8 @@ def build_index(inventory: Inventory) -> Index:
                     members.setdefault(directory, []).append(workload)
         elif isinstance(fact, ClaimFacts):
             index.claims.append((obj, namespace, fact))
+        elif isinstance(fact, RouteFacts):
+            index.routes.append((obj, namespace, fact))
         elif isinstance(fact, KeysFacts) and obj.metadata.name:
             index.keys.add((namespace, obj.kind or "", obj.metadata.name), obj.file_path, (obj, fact))
     for obj in inventory.objects:
