@@ -28,9 +28,11 @@ from kcheck.analyzers.consistency import (
     route_backend_port_not_found,
     route_parent_not_found,
     service_selects_nothing,
+    service_selects_several_apps,
     service_target_port_not_found,
     service_target_port_undeclared,
     statefulset_service_not_headless,
+    undeclared_namespace,
 )
 from kcheck.analyzers.consistency.autoscalers import utilization_metrics
 from kcheck.analyzers.consistency.facts import ClaimFacts, WorkloadFacts, facts_of
@@ -65,6 +67,8 @@ RULE_MODULES = (
     route_backend_not_found,
     route_backend_port_not_found,
     route_parent_not_found,
+    service_selects_several_apps,
+    undeclared_namespace,
 )
 _FACT_KINDS = frozenset(
     (*kinds.WORKLOADS, *kinds.CONFIG, *kinds.builtin("PersistentVolumeClaim"), *ROUTE_KINDS)
@@ -86,6 +90,8 @@ def _facts(obj: K8sObject) -> Any:
 
 def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
     """Where the family's findings and related locations point."""
+    if obj.metadata.namespace:
+        yield ("metadata", "namespace")  # KC221
     if isinstance(obj, Service):
         yield from (("spec", "selector"), ("spec", "ports"), ("spec",))
         for number, _ in enumerate(obj.spec.ports if obj.spec is not None else []):

@@ -77,6 +77,11 @@ class Workload:
     def display(self) -> str:
         return f"{self.obj.kind} {self.obj.metadata.name}"
 
+    @property
+    def identity(self) -> tuple[str, str, str | None]:
+        """Group, kind and name: two definitions of one object share it."""
+        return (self.obj.group, self.obj.kind or "", self.obj.metadata.name)
+
 
 @dataclass(slots=True)
 class Index:
@@ -101,7 +106,8 @@ class Index:
 
     def select(self, namespace: str, selector: Selector, near: str) -> list[Workload]:
         """The workloads of `namespace` whose pods `selector` matches, nearest to the file `near` first:
-        those of the nearest directory that has any, in file order."""
+        those of the nearest directory that has any, in file order; an object defined twice there (in
+        alternative files, KC007's concern) counts once, as its first definition."""
         key = (namespace, selector)
         classes = self._matching.get(key)
         if classes is None:
@@ -117,7 +123,10 @@ class Index:
             found = {id(w): w for members in classes for w in members.get(directory, ())}
             if found:
                 order = self.inventory.order
-                return sorted(found.values(), key=lambda w: order(w.obj))
+                first: dict[tuple[str, str, str | None], Workload] = {}
+                for workload in sorted(found.values(), key=lambda w: order(w.obj)):
+                    first.setdefault(workload.identity, workload)
+                return list(first.values())
         return []
 
     def service(self, namespace: str, name: str, near: str) -> Service | None:

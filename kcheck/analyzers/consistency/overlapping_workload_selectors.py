@@ -5,9 +5,10 @@ the pod labels of the other. The pair is reported once, on the later object in f
 paired with their nearest counterparts (the same directory first), as every consistency rule does.
 
 ## Why is this bad?
-Controllers adopt the pods their selector matches. With overlapping selectors, each sees the other's pods
-as its own: a Deployment scales down pods that belong to another, or two ReplicaSets fight over replicas,
-and rollouts behave erratically.
+Controllers find their pods through their selector. The Kubernetes documentation warns that controllers
+with overlapping selectors "might conflict and behave unexpectedly": orphaned pods are adopted by the wrong
+controller, ReplicationControllers and bare ReplicaSets count each other's pods as their own, and tools
+that select by the same labels (`kubectl rollout status`, Services, PDBs) mix the two workloads.
 
 ## Example
 ```yaml
@@ -90,10 +91,10 @@ RULE = RuleSpec(
     id="KC213",
     name="overlapping-workload-selectors",
     summary="Two controllers in one namespace whose selectors match each other's pods.",
-    severity=Severity.ERROR,
+    severity=Severity.WARNING,
     category=Category.RELIABILITY,
     message="{workload} overlaps {other} in namespace {namespace}: the selector of {matcher} matches the "
-    "pods of {matched}, and the controllers fight over them",
+    "pods of {matched}: the controllers may fight over them",
     remediation="Give each workload a selector (and pod labels) that only its own pods match.",
     docs=__doc__ or "",
     applies_to=kinds.LONG_RUNNING_WORKLOADS,
@@ -113,7 +114,8 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
                 continue
             for other in index.select(namespace, selector, workload.obj.file_path):
                 pair = frozenset((id(workload.obj), id(other.obj)))
-                if other.obj is workload.obj or other.facts.selector is None or pair in reported:
+                same = other.identity == workload.identity  # one object defined twice: KC007's
+                if same or other.facts.selector is None or pair in reported:
                     continue
                 reported.add(pair)
                 later, earlier = (

@@ -106,8 +106,8 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
     for budget in budgets(index):
         for workload in budget.workloads:
             earlier = first.setdefault(id(workload.obj), budget)
-            if earlier is budget:
-                continue
+            if earlier is budget or earlier.pdb.metadata.name == budget.pdb.metadata.name:
+                continue  # the same budget, or its second definition (KC007's)
             args = {
                 "pdb": budget.pdb.metadata.name,
                 "workload": workload.display,

@@ -103,6 +103,7 @@ from kcheck.analyzers.objects import (
     single_replica,
     ssh_port,
     unmasked_proc_mount,
+    unnamed_service_ports,
     unsafe_sysctl,
     unset_ephemeral_storage,
     unset_resource_limits,
@@ -232,6 +233,7 @@ RULE_MODULES: tuple[ModuleType, ...] = (
     missing_dns_config_options,
     selector_does_not_match_template,
     invalid_port_name,
+    unnamed_service_ports,
     # -- Pod Security Standards controls
     pss_host_process,
     pss_host_namespaces,
