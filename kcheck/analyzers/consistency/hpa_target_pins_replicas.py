@@ -95,9 +95,13 @@ RULE = RuleSpec(
 
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
+    reported: set[int] = set()
     for target in autoscalers(index):
         if target.obj is None or target.facts is None or target.facts.replicas is None:
             continue
+        if id(target.obj) in reported:  # one finding per workload, naming the first HPA
+            continue
+        reported.add(id(target.obj))
         args = {
             "kind": target.kind,
             "name": target.name,

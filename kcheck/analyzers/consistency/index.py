@@ -95,6 +95,7 @@ class Index:
     # (namespace, name) -> Services; (namespace, kind, name) -> a ConfigMap's or Secret's keys and object;
     # (namespace, group, kind, name) -> any object of the input.
     services: Nearest[Service] = field(default_factory=Nearest)
+    service_names: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # by (namespace, directory)
     keys: Nearest[tuple[K8sObject, KeysFacts]] = field(default_factory=Nearest)
     objects: Nearest[K8sObject] = field(default_factory=Nearest)
     # (namespace, directory) of the input's custom resources: operators create pods from them, with labels
@@ -163,6 +164,11 @@ def build_index(inventory: Inventory) -> Index:
             index.custom_resources.add((scope, posixpath.dirname(obj.file_path)))
         if isinstance(obj, Service):
             index.services.add((scope or inventory.default_namespace, name), obj.file_path, obj)
+            names = index.service_names.setdefault(
+                (scope or inventory.default_namespace, posixpath.dirname(obj.file_path)), []
+            )
+            if name not in names:
+                names.append(name)
     return index
 
 

@@ -70,7 +70,6 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.index import Index
 from kcheck.analyzers.consistency.ingress_backend import backends
-from kcheck.analyzers.consistency.services import services
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -117,13 +116,4 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
 
 def _names_nearby(index: Index, namespace: str, file_path: str) -> list[str]:
     """The Services of the namespace defined in the Ingress's own directory."""
-    directory = posixpath.dirname(file_path)
-    return sorted(
-        {
-            name
-            for ns, service in services(index)
-            if ns == namespace
-            and posixpath.dirname(service.file_path) == directory
-            and (name := service.metadata.name)
-        }
-    )
+    return index.service_names.get((namespace, posixpath.dirname(file_path)), [])

@@ -1,8 +1,9 @@
 """## What it does
 Reports a Service whose selector matches the pods of workloads of different applications: workloads whose
-pods carry different `app.kubernetes.io/name` labels (or `app`, `k8s-app`, `name`, in that order; a
-workload with none of them is an application of its own). Several workloads of one application (a stable
-and a canary Deployment, for instance) are fine.
+pods carry different `app.kubernetes.io/name` labels (or `app`, or `k8s-app`, in that order). Workloads
+with none of these labels are not counted (the members of a database cluster often run as one controller
+per node, labelled only by their cluster), and several workloads of one application (a stable and a
+canary Deployment, for instance) are fine.
 
 ## Why is this bad?
 Traffic is spread over unrelated pods: a share of the requests reaches a process that does not speak the
@@ -99,15 +100,15 @@ RULE = RuleSpec(
     references=("https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/",),
 )
 
-_APP_KEYS = ("app.kubernetes.io/name", "app", "k8s-app", "name")
+_APP_KEYS = ("app.kubernetes.io/name", "app", "k8s-app")
 
 
-def application(workload: Workload) -> str:
+def application(workload: Workload) -> str | None:
     labels = dict(workload.facts.labels)
     for key in _APP_KEYS:
         if key in labels:
             return f"{key}={labels[key]}"
-    return workload.display
+    return None
 
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
@@ -117,7 +118,9 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
             continue
         apps: dict[str, Workload] = {}
         for workload in selection.workloads:
-            apps.setdefault(application(workload), workload)
+            app = application(workload)
+            if app is not None:
+                apps.setdefault(app, workload)
         if len(apps) < 2:
             continue
         listed = ", ".join(f"{w.display} ({app})" for app, w in list(apps.items())[:4])
