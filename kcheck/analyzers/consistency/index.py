@@ -1,7 +1,7 @@
 """The input's workloads, Services and configuration objects by namespace, for the consistency rules.
 
-Objects are linked with their nearest counterparts: those in the same directory first, then in each
-enclosing directory, then anywhere in the input. A repository often holds alternatives side by side
+Objects are linked with their nearest counterparts: those in the same directory first, then in the subtree
+of each enclosing directory, then anywhere in the input. A repository often holds alternatives side by side
 (`overlays/staging`, `overlays/prod`, or several example apps that reuse names): each is linked with its
 own, and a Service in `services/` still finds its Deployment in `deployments/`.
 
@@ -40,6 +40,15 @@ def enclosing(file_path: str) -> Iterator[str]:
     yield ""
 
 
+def scopes(file_path: str) -> Iterator[str]:
+    """Where to look for a file's counterparts, nearest first: its own directory's files (`=dir`), then the
+    subtree of each enclosing directory (`dir/`), the whole input last (`/`). Objects are filed under the
+    same keys (`scopes` of their own file), so a lookup walks the first list and stops at the first hit."""
+    yield "=" + posixpath.dirname(file_path)
+    for directory in enclosing(file_path):
+        yield directory + "/"
+
+
 class Nearest(Generic[T]):
     """Values by key, each also filed under every directory enclosing its file: `get` returns those of the
     nearest directory that has any (file order within it)."""
@@ -49,15 +58,15 @@ class Nearest(Generic[T]):
 
     def add(self, key: object, file_path: str, value: T) -> None:
         directories = self._by_directory.setdefault(key, {})
-        for directory in enclosing(file_path):
-            directories.setdefault(directory, []).append(value)
+        for scope in scopes(file_path):
+            directories.setdefault(scope, []).append(value)
 
     def get_all(self, key: object, near: str) -> list[T]:
         directories = self._by_directory.get(key)
         if directories is None:
             return []
-        for directory in enclosing(near):
-            found = directories.get(directory)
+        for scope in scopes(near):
+            found = directories.get(scope)
             if found:
                 return found
         return []
@@ -120,8 +129,8 @@ class Index:
             self._matching[key] = classes
         if not classes:
             return []
-        for directory in enclosing(near):
-            found = {id(w): w for members in classes for w in members.get(directory, ())}
+        for scope in scopes(near):
+            found = {id(w): w for members in classes for w in members.get(scope, ())}
             if found:
                 order = self.inventory.order
                 first: dict[tuple[str, str, str | None], Workload] = {}
@@ -146,8 +155,8 @@ def build_index(inventory: Inventory) -> Index:
             index.workloads[namespace].append(workload)
             for labels in fact.pod_labels:
                 members = index.classes[namespace].setdefault(labels, {})
-                for directory in enclosing(obj.file_path):
-                    members.setdefault(directory, []).append(workload)
+                for scope in scopes(obj.file_path):
+                    members.setdefault(scope, []).append(workload)
         elif isinstance(fact, ClaimFacts):
             index.claims.append((obj, namespace, fact))
         elif isinstance(fact, RouteFacts):
@@ -158,14 +167,14 @@ def build_index(inventory: Inventory) -> Index:
         name = obj.metadata.name
         if not name:
             continue
-        scope = inventory.namespace_of(obj)
-        index.objects.add((scope, obj.group, obj.kind or "", name), obj.file_path, obj)
+        placed = inventory.namespace_of(obj)
+        index.objects.add((placed, obj.group, obj.kind or "", name), obj.file_path, obj)
         if is_custom_resource(obj.group):
-            index.custom_resources.add((scope, posixpath.dirname(obj.file_path)))
+            index.custom_resources.add((placed, posixpath.dirname(obj.file_path)))
         if isinstance(obj, Service):
-            index.services.add((scope or inventory.default_namespace, name), obj.file_path, obj)
+            index.services.add((placed or inventory.default_namespace, name), obj.file_path, obj)
             names = index.service_names.setdefault(
-                (scope or inventory.default_namespace, posixpath.dirname(obj.file_path)), []
+                (placed or inventory.default_namespace, posixpath.dirname(obj.file_path)), []
             )
             if name not in names:
                 names.append(name)
@@ -194,12 +203,12 @@ def labels_text(labels: Labels | dict[str, str]) -> str:
 def near_misses(index: Index, namespace: str, selector_keys: set[str], near: str, limit: int = 2) -> str:
     """Workloads of the namespace, nearest to the file `near`, whose pods carry one of the selector's keys
     with other values: what the selector was probably meant to match."""
-    for directory in enclosing(near):
+    for scope in scopes(near):
         found = []
         for labels, members in index.classes.get(namespace, {}).items():
             shared = [(k, v) for k, v in labels if k in selector_keys]
-            if shared and directory in members:
-                found.append(f"{members[directory][0].display} has {labels_text(tuple(shared))}")
+            if shared and scope in members:
+                found.append(f"{members[scope][0].display} has {labels_text(tuple(shared))}")
             if len(found) == limit:
                 break
         if found:

@@ -1,8 +1,9 @@
 """## What it does
 Reports two controllers in one namespace (Deployments, ReplicaSets, StatefulSets, DaemonSets,
-ReplicationControllers) whose selectors match each other's pods: the selector of the one reported matches
-the pod labels of the other. The pair is reported once, on the later object in file order. Objects are
-paired with their nearest counterparts (the same directory first), as every consistency rule does.
+ReplicationControllers) whose selectors match each other's pods: the selector of one matches the pod labels
+of the other. The pair is reported once, on the later object in file order. A controller's own pods are
+always in its own directory, so it is compared with the controllers of the files beside it: those of
+other directories are often alternative installs.
 
 ## Why is this bad?
 Controllers find their pods through their selector. The Kubernetes documentation warns that controllers
@@ -106,14 +107,14 @@ RULE = RuleSpec(
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     order = index.inventory.order
-    reported: set[frozenset[int]] = set()
+    reported: set[frozenset[tuple[str, str, str | None]]] = set()
     for namespace, workloads in index.workloads.items():
         for workload in workloads:
             selector = workload.facts.selector
             if selector is None:
                 continue
             for other in index.select(namespace, selector, workload.obj.file_path):
-                pair = frozenset((id(workload.obj), id(other.obj)))
+                pair = frozenset((workload.identity, other.identity))
                 same = other.identity == workload.identity  # one object defined twice: KC007's
                 if same or other.facts.selector is None or pair in reported:
                     continue

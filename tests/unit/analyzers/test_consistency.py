@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kcheck.analyzers.consistency.index import enclosing
+from kcheck.analyzers.consistency.index import enclosing, scopes
 from tests.lint_helpers import lint_paths
 
 DEPLOYMENT = """\
@@ -51,6 +51,7 @@ def findings(root: Path, select: list[str]) -> list[tuple[str, int, str]]:
 
 def test_enclosing_directories_nearest_first() -> None:
     assert list(enclosing("a/b/c.yaml")) == ["a/b", "a", ""]
+    assert list(scopes("a/b/c.yaml")) == ["=a/b", "a/b/", "a/", "/"]
     assert list(enclosing("c.yaml")) == [""]
 
 
@@ -78,11 +79,17 @@ def test_a_service_finds_its_deployment_in_a_sibling_directory(tmp_path: Path) -
     )
     report = lint_paths(["."], tmp_path, select=["KC201", "KC202"])
     (finding,) = report.active
-    assert (finding.rule_id, finding.location.path, finding.location.span.line) == ("KC202", "services/web.yaml", 8)
+    assert (finding.rule_id, finding.location.path, finding.location.span.line) == (
+        "KC202",
+        "services/web.yaml",
+        8,
+    )
     assert finding.message == (
         "Service web port 80 targets the port named 'metrics' (TCP), which Deployment web does not define"
     )
-    assert [(r.location.path, r.location.span.line) for r in finding.related] == [("deployments/web.yaml", 10)]
+    assert [(r.location.path, r.location.span.line) for r in finding.related] == [
+        ("deployments/web.yaml", 10)
+    ]
 
 
 def test_the_service_selecting_nothing_names_the_near_misses(tmp_path: Path) -> None:
@@ -98,8 +105,8 @@ def test_the_service_selecting_nothing_names_the_near_misses(tmp_path: Path) -> 
 
 def test_an_object_defined_twice_counts_once(tmp_path: Path) -> None:
     # install.yaml and namespace-install.yaml: the same Deployment twice, and one PDB each.
-    pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\nspec:\n  maxUnavailable: 1\n"
-    pdb += "  selector:\n    matchLabels: {app: web}\n"
+    pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+    pdb += "spec:\n  maxUnavailable: 1\n  selector:\n    matchLabels: {app: web}\n"
     write(
         tmp_path,
         {
