@@ -10,6 +10,7 @@ from kcheck.analyzers.consistency.facts import WorkloadFacts
 from kcheck.analyzers.consistency.index import FAMILY_NAME, Index
 from kcheck.core.location import ObjectPath
 from kcheck.model.base import K8sObject, group_of
+from kcheck.model.kinds import BUILTIN_GROUPS
 from kcheck.model.policy import HorizontalPodAutoscaler
 
 
@@ -21,6 +22,8 @@ class Target:
     name: str
     obj: K8sObject | None  # None: not in the input
     facts: WorkloadFacts | None  # the target's pods, when it is a workload of the input
+    # scaleTargetRef has no apiVersion: the controller looks the kind up in the core group, and fails.
+    no_api_version: bool = False
 
 
 def autoscalers(index: Index) -> Iterator[Target]:
@@ -32,11 +35,24 @@ def autoscalers(index: Index) -> Iterator[Target]:
         if ref is None or not ref.kind or not ref.name:
             continue
         namespace = inventory.namespace_of(hpa) or inventory.default_namespace
-        obj = index.find(namespace, group_of(ref.api_version), ref.kind, ref.name, hpa.file_path)
+        if not ref.api_version:
+            yield Target(hpa, namespace, ref.kind, ref.name, None, None, no_api_version=True)
+            continue
+        obj = _find(index, namespace, group_of(ref.api_version), ref.kind, ref.name, hpa.file_path)
         facts = inventory.facts_of(FAMILY_NAME, obj) if obj is not None else None
         yield Target(
             hpa, namespace, ref.kind, ref.name, obj, facts if isinstance(facts, WorkloadFacts) else None
         )
+
+
+def _find(index: Index, namespace: str, group: str, kind: str, name: str, near: str) -> K8sObject | None:
+    """A built-in kind is one object whatever group its manifest uses (`extensions` or `apps`)."""
+    served = BUILTIN_GROUPS.get(kind, ())
+    for candidate in served if group in served else (group,):
+        found = index.find(namespace, candidate, kind, name, near)
+        if found is not None:
+            return found
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """## What it does
 Reports a HorizontalPodAutoscaler whose `scaleTargetRef` names an object that the input does not define in
-the HPA's namespace (a warning: it may be created elsewhere), or one that cannot be scaled: a built-in kind
-without a scale subresource, such as a DaemonSet, a Job or a Pod (an error).
+the HPA's namespace (it may be created elsewhere), has no `apiVersion` (the controller then looks the kind up
+in the core group and fails), or names a kind that cannot be scaled: a built-in kind without a scale
+subresource, such as a DaemonSet, a Job or a Pod. A built-in kind is found whatever group its manifest
+uses (`extensions/v1beta1` and `apps/v1` Deployments are the same objects).
 
 ## Why is this bad?
 The HPA reports `FailedGetScale` and never scales anything; the workload meant to scale stays at its
@@ -100,7 +102,10 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
     for target in autoscalers(index):
         args = {"hpa": target.autoscaler.metadata.name, "kind": target.kind, "name": target.name}
         path = ("spec", "scaleTargetRef")
-        if target.obj is None:
+        if target.no_api_version:
+            problem = "but scaleTargetRef has no apiVersion: the HPA controller cannot resolve the kind"
+            yield target.autoscaler, Violation(path, {**args, "problem": problem})
+        elif target.obj is None:
             problem = f"which the input does not define in namespace {target.namespace}"
             yield target.autoscaler, Violation(path, {**args, "problem": problem})
         elif target.kind in _NOT_SCALABLE and target.facts is not None:

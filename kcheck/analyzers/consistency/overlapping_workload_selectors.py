@@ -3,7 +3,9 @@ Reports two controllers in one namespace (Deployments, ReplicaSets, StatefulSets
 ReplicationControllers) whose selectors match each other's pods: the selector of one matches the pod labels
 of the other. The pair is reported once, on the later object in file order. A controller's own pods are
 always in its own directory, so it is compared with the controllers of the files beside it: those of
-other directories are often alternative installs.
+other directories are often alternative installs. Example directories that hold alternatives side by side
+(`standalone.yaml` beside `statefulset.yaml`) are reported too, which is why the rule is in the `strict`
+profile.
 
 ## Why is this bad?
 Controllers find their pods through their selector. The Kubernetes documentation warns that controllers
@@ -99,8 +101,8 @@ RULE = RuleSpec(
     remediation="Give each workload a selector (and pod labels) that only its own pods match.",
     docs=__doc__ or "",
     applies_to=kinds.LONG_RUNNING_WORKLOADS,
-    precision=Precision.HIGH,
-    profile=Profile.DEFAULT,
+    precision=Precision.MEDIUM,
+    profile=Profile.STRICT,
     references=("https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#selector",),
 )
 
