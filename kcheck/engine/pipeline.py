@@ -40,7 +40,7 @@ from kcheck.engine.filestage import (
     stamp,
 )
 from kcheck.engine.jobs import default_jobs, run_stage
-from kcheck.engine.memory import fix_mmap_threshold
+from kcheck.engine.memory import fix_mmap_threshold, long_lived_inventory
 from kcheck.engine.registry import ALL_RULES, FAMILIES
 from kcheck.engine.selection import EnabledRule, select_rules
 from kcheck.engine.suppression import (
@@ -254,12 +254,13 @@ def _add(prepared: Prepared, rule_id: str, target: Locatable, violation: Violati
 def lint(prepared: Prepared) -> Report:
     """The whole-input analyses of every family, then suppressions, fingerprints and the baseline."""
     request, enabled = prepared.request, prepared.enabled
-    for family in FAMILIES:
-        own: Enabled = {r.id: enabled[r.id].options for r in family.rules if r.id in enabled}
-        if family.check_inventory is not None and own:
-            state = family.prepare(prepared.context, own)
-            for rule_id, target, violation in family.check_inventory(state, prepared.inventory, own):
-                _add(prepared, rule_id, target, violation)
+    with long_lived_inventory():
+        for family in FAMILIES:
+            own: Enabled = {r.id: enabled[r.id].options for r in family.rules if r.id in enabled}
+            if family.check_inventory is not None and own:
+                state = family.prepare(prepared.context, own)
+                for rule_id, target, violation in family.check_inventory(state, prepared.inventory, own):
+                    _add(prepared, rule_id, target, violation)
     findings = _finish(_suppress(prepared), prepared.texts, request.baseline)
     with_findings = {f.location.path for f in findings} | {
         r.location.path for f in findings for r in f.related
