@@ -23,6 +23,7 @@ from kcheck.analyzers.consistency import (
     overlapping_workload_selectors,
     pdb_blocks_drain,
     pdb_selects_nothing,
+    pdb_selects_several_apps,
     pods_in_several_pdbs,
     route_backend_not_found,
     route_backend_port_not_found,
@@ -69,6 +70,7 @@ RULE_MODULES = (
     route_parent_not_found,
     service_selects_several_apps,
     undeclared_namespace,
+    pdb_selects_several_apps,
 )
 _FACT_KINDS = frozenset(
     (*kinds.WORKLOADS, *kinds.CONFIG, *kinds.builtin("PersistentVolumeClaim"), *ROUTE_KINDS)

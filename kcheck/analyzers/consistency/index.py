@@ -181,6 +181,19 @@ def build_index(inventory: Inventory) -> Index:
     return index
 
 
+_APP_KEYS = ("app.kubernetes.io/name", "app", "k8s-app")
+
+
+def application(workload: Workload) -> str | None:
+    """The application a workload's pods belong to, by their `app.kubernetes.io/name`, `app` or `k8s-app`
+    label (the first present); None without any."""
+    labels = dict(workload.facts.labels)
+    for key in _APP_KEYS:
+        if key in labels:
+            return f"{key}={labels[key]}"
+    return None
+
+
 # API groups served by Kubernetes itself; `*.x-k8s.io` groups are SIG projects installed as CRDs.
 _BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
 

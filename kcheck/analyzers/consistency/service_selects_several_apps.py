@@ -77,7 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.index import Index, Workload
+from kcheck.analyzers.consistency.index import Index, Workload, application
 from kcheck.analyzers.consistency.services import selected_by, services
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -99,16 +99,6 @@ RULE = RuleSpec(
     profile=Profile.DEFAULT,
     references=("https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/",),
 )
-
-_APP_KEYS = ("app.kubernetes.io/name", "app", "k8s-app")
-
-
-def application(workload: Workload) -> str | None:
-    labels = dict(workload.facts.labels)
-    for key in _APP_KEYS:
-        if key in labels:
-            return f"{key}={labels[key]}"
-    return None
 
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
