@@ -12,6 +12,7 @@ members by directory. Cost grows with distinct label sets and selectors, not wit
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterator
@@ -40,13 +41,17 @@ def enclosing(file_path: str) -> Iterator[str]:
     yield ""
 
 
-def scopes(file_path: str) -> Iterator[str]:
+def scopes(file_path: str) -> tuple[str, ...]:
     """Where to look for a file's counterparts, nearest first: its own directory's files (`=dir`), then the
     subtree of each enclosing directory (`dir/`), the whole input last (`/`). Objects are filed under the
     same keys (`scopes` of their own file), so a lookup walks the first list and stops at the first hit."""
-    yield "=" + posixpath.dirname(file_path)
-    for directory in enclosing(file_path):
-        yield directory + "/"
+    return _directory_scopes(posixpath.dirname(file_path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _directory_scopes(directory: str) -> tuple[str, ...]:
+    # Files of one directory share their scopes: computed once per directory, not per object and lookup.
+    return ("=" + directory, *(d + "/" for d in enclosing(directory + "/_")))
 
 
 class Nearest(Generic[T]):
