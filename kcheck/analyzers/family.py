@@ -57,8 +57,9 @@ class Family:
     needs_run_context: NeedsRunContext | None = None
     # Paths of an object that the whole-input stage's findings point at (a CRD's validation rules, about
     # objects in other files; a container's resources, about its namespace's quota): the engine keeps their
-    # locations once the object's file is released. Asked only when some rule of the family is enabled.
-    cross_file_paths: Callable[[K8sObject], Iterable[ObjectPath]] | None = None
+    # locations once the object's file is released. It is given the family's own fact of the object (None
+    # without one). Asked only when some rule of the family is enabled.
+    cross_file_paths: Callable[[K8sObject, object | None], Iterable[ObjectPath]] | None = None
     # What `check_inventory` needs of an object that the inventory does not keep whole, computed in the
     # per-file stage while the object is (small and picklable: it crosses from worker processes). The
     # inventory holds it by object (`Inventory.facts_of`). Asked only when some rule of the family is enabled.

@@ -180,8 +180,10 @@ class FileStage:
             if family.check_objects is not None and enabled:
                 self._families.append((family, family.prepare(plan.context, enabled), enabled))
         on = [family for family in FAMILIES if any(rule.id in plan.enabled for rule in family.rules)]
-        self._cross_file = [f.cross_file_paths for f in on if f.cross_file_paths is not None]
-        self._facts = [(f.name, f.facts) for f in on if f.facts is not None]
+        # Per enabled family: what it computes of each object (`Family.facts`), and the paths it locates.
+        self._per_object = [
+            (f.name, f.facts, f.cross_file_paths) for f in on if f.facts or f.cross_file_paths
+        ]
         # Typed models the inventory keeps whole: namespaces (their labels), CRDs (the run's catalogue), and
         # the kinds the enabled families' whole-input analyses read.
         self._kept: set[GroupKind] = {("", "Namespace"), *kinds.CUSTOM_RESOURCE_DEFINITIONS}
@@ -240,11 +242,13 @@ class FileStage:
                 if finding is not None:
                     outcome.findings.append((finding, index_of.get(id(target))))
         for index, obj in enumerate(built.objects):
-            for name, facts in self._facts:
-                fact = facts(obj)
+            cross_file: list[ObjectPath] = []
+            for name, facts, located in self._per_object:
+                fact = facts(obj) if facts is not None else None
                 if fact is not None:
                     outcome.facts.append((index, name, fact))
-            cross_file = [path for paths in self._cross_file for path in paths(obj)]
+                if located is not None:
+                    cross_file += located(obj, fact)
             keep = (obj.group, obj.kind or "") in self._kept and not isinstance(obj, GenericObject)
             outcome.objects.append(for_inventory(obj, cross_file, keep_fields=keep))
             if held.get(id(obj)):

@@ -90,7 +90,7 @@ def _facts(obj: K8sObject) -> Any:
     return facts_of(obj) if (obj.group, obj.kind or "") in _FACT_KINDS else None
 
 
-def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
+def _located_paths(obj: K8sObject, facts: object | None) -> Iterable[ObjectPath]:
     """Where the family's findings and related locations point."""
     if obj.metadata.namespace:
         yield ("metadata", "namespace")  # KC221
@@ -108,25 +108,19 @@ def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
         yield from (metric.path for metric in utilization_metrics(obj))
     elif (obj.group, obj.kind) == ("policy", "PodDisruptionBudget"):
         yield from (("spec", "selector"), ("spec",), ("spec", "minAvailable"))
-    elif (obj.group, obj.kind or "") in _FACT_KINDS:
-        facts = facts_of(obj)
-        if isinstance(facts, WorkloadFacts):
-            yield from (
-                facts.template_path,
-                ("spec", "replicas"),
-                ("spec", "serviceName"),
-                ("spec", "selector"),
-            )
-            yield from (container.path for container in facts.all_containers)
-            for reference in facts.references:
-                yield reference.path
-                yield from (path for _, path in reference.keys)
-            yield from (reference.path for reference in facts.objects)
-        elif isinstance(facts, ClaimFacts):
-            yield from (reference.path for reference in facts.references)
-        elif isinstance(facts, RouteFacts):
-            for ref in (*facts.parents, *facts.backends):
-                yield from (ref.path, (*ref.path, "port"))
+    # Workloads, claims and routes: from the fact `_facts` computed of them.
+    elif isinstance(facts, WorkloadFacts):
+        yield from (facts.template_path, ("spec", "replicas"), ("spec", "serviceName"), ("spec", "selector"))
+        yield from (container.path for container in facts.all_containers)
+        for reference in facts.references:
+            yield reference.path
+            yield from (path for _, path in reference.keys)
+        yield from (reference.path for reference in facts.objects)
+    elif isinstance(facts, ClaimFacts):
+        yield from (reference.path for reference in facts.references)
+    elif isinstance(facts, RouteFacts):
+        for ref in (*facts.parents, *facts.backends):
+            yield from (ref.path, (*ref.path, "port"))
 
 
 FAMILY = Family(

@@ -77,7 +77,7 @@ def _facts(obj: K8sObject) -> Any:
 _FACT_KINDS = frozenset((*kinds.WORKLOADS, *_CLAIMS))
 
 
-def _located_paths(obj: K8sObject) -> Iterable[ObjectPath]:
+def _located_paths(obj: K8sObject, fact: object | None) -> Iterable[ObjectPath]:
     """Where the family's findings point: each container's resources and the values in them, a workload's
     replicas, claim storage requests, and the limits of LimitRanges and ResourceQuotas."""
     raw = obj.raw

@@ -76,7 +76,7 @@ def _needs_run_context(obj: K8sObject, enabled: Enabled) -> Collection[str]:
     return () if group_of(obj.api_version) in builtin_groups() else enabled.keys()
 
 
-def _cross_file_paths(obj: K8sObject) -> Iterator[ObjectPath]:
+def _cross_file_paths(obj: K8sObject, fact: object | None = None) -> Iterator[ObjectPath]:
     # A custom resource's KC507/KC510 finding points at the rule in its CRD, which may be in another file.
     if isinstance(obj, CustomResourceDefinition):
         yield from rule_locations(obj)
