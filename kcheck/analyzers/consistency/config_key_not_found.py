@@ -1,8 +1,9 @@
 """## What it does
 Reports a pod template that uses a key of a ConfigMap or Secret of the input (`configMapKeyRef` and
 `secretKeyRef` in `env`, `items` of a volume or projected volume) that the object does not hold: its
-`data` and `binaryData` for a ConfigMap, `data` and `stringData` for a Secret. References marked
-`optional: true` are not reported.
+`data` and `binaryData` for a ConfigMap, `data` and `stringData` for a Secret (plus `token`, `ca.crt` and
+`namespace` for a `kubernetes.io/service-account-token` Secret, which the token controller fills in).
+References marked `optional: true` are not reported.
 
 ## Why is this bad?
 The kubelet cannot build the container's environment or volume: the pod stays in

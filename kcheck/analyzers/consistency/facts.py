@@ -102,6 +102,7 @@ class KeysFacts:
 
 
 _SCALABLE = (Deployment, ReplicaSet, StatefulSet, ReplicationController)
+_TOKEN_KEYS = ("token", "ca.crt", "namespace")
 
 
 def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | RouteFacts | None:
@@ -112,7 +113,9 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | RouteFa
     if isinstance(obj, ConfigMap):
         return KeysFacts(frozenset((*obj.data, *obj.binary_data)))
     if isinstance(obj, Secret):
-        return KeysFacts(frozenset((*obj.data, *obj.string_data)))
+        # The token controller fills a service account token Secret with these keys.
+        filled = _TOKEN_KEYS if obj.type == "kubernetes.io/service-account-token" else ()
+        return KeysFacts(frozenset((*obj.data, *obj.string_data, *filled)))
     template = pod_template(obj)
     if template is None:
         return None
