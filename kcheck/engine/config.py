@@ -146,6 +146,12 @@ class Settings(_ConfigModel):
         min_length=1,
         description="The namespace of objects that do not name one (as kubectl apply does).",
     )
+    tool_config_kinds: list[str] = Field(
+        default_factory=list,
+        description="More `group/Kind` patterns (`*` a wildcard, `core` the core group) of tool "
+        "configuration files that are shaped like objects but never applied; they are skipped like the "
+        "built-in ones (kind, kubeadm, kubelet, kustomize, skaffold, kubeconfig, ...).",
+    )
 
     # Where the settings came from, so that later checks (selection) can name the file and key.
     _origin: ConfigOrigin | None = PrivateAttr(None)

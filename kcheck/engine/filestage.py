@@ -40,6 +40,7 @@ from kcheck.model import kinds
 from kcheck.model.base import GenericObject, K8sObject
 from kcheck.model.build import build_objects
 from kcheck.model.policy import Namespace
+from kcheck.model.tool_configs import is_build_file, is_tool_config
 from kcheck.source.discover import InputFile
 from kcheck.source.loader import SourceFile, SourceProblem, load_path
 
@@ -140,11 +141,19 @@ def finding_of(
     return stamp(enabled, rule_id, violation.args, location, obj, violation.path, related, fix=fix)
 
 
-def is_manifest(source: SourceFile) -> bool:
-    """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml) is not a manifest:
-    reporting "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are
-    still reported."""
-    return any(isinstance(document.value, dict) and "kind" in document.value for document in source.documents)
+def is_manifest(source: SourceFile, tool_configs: Sequence[str] = ()) -> bool:
+    """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml), a kustomize build
+    file, or a file of tool configuration only (`model.tool_configs`) is not a manifest: reporting
+    "apiVersion is missing" for each of them would bury the real findings. Its YAML problems are still
+    reported."""
+    if is_build_file(source.path):
+        return False
+    return any(
+        isinstance(value := document.value, dict)
+        and "kind" in value
+        and not is_tool_config(value.get("apiVersion"), value.get("kind"), tool_configs)
+        for document in source.documents
+    )
 
 
 def load(file: InputFile, settings: Settings) -> SourceFile:
@@ -208,7 +217,10 @@ class FileStage:
 
     def _run_source(self, source: SourceFile) -> FileOutcome:
         enabled = self.plan.enabled
-        outcome = FileOutcome(source.path, source.text, is_manifest(source), "kcheck" in source.text.lower())
+        tool_configs = self.plan.settings.tool_config_kinds
+        outcome = FileOutcome(
+            source.path, source.text, is_manifest(source, tool_configs), "kcheck" in source.text.lower()
+        )
         for problem in source.problems:
             # How Kubernetes would decode the YAML only matters in manifests.
             if outcome.manifest or problem.rule_id in _UNREADABLE:
@@ -217,7 +229,17 @@ class FileStage:
                     outcome.findings.append((found, None))
         if not outcome.manifest:
             return outcome
-        built = build_objects(source.documents)
+        # A manifest may still hold tool configuration beside its objects (a kind Cluster in a demo's
+        # all-in-one file): those documents are not objects.
+        documents = [
+            d
+            for d in source.documents
+            if not (
+                isinstance(d.value, dict)
+                and is_tool_config(d.value.get("apiVersion"), d.value.get("kind"), tool_configs)
+            )
+        ]
+        built = build_objects(documents)
         index_of = {id(obj): index for index, obj in enumerate(built.objects)}
         # One problem, one finding: where the model layer already reported a value (KC002: a wrong type in a
         # field kcheck's analyses read), the families stay silent about it.
