@@ -197,29 +197,29 @@ def _object_references(obj: K8sObject, spec_path: ObjectPath) -> Iterator[Object
         if isinstance(name, str) and name:
             path = (*spec_path, "volumes", index, "persistentVolumeClaim", "claimName")
             # A StatefulSet's claim templates create the claims its volumes may name.
-            if not _from_claim_template(obj, name):
+            if name not in _claim_template_names(obj):
                 found.append(ObjectReference("", "PersistentVolumeClaim", name, True, path))
-    if isinstance(obj, StatefulSet):
-        templates = (
-            obj.raw.get("spec", {}).get("volumeClaimTemplates")
-            if isinstance(obj.raw.get("spec"), dict)
-            else None
-        )
-        for index, template in enumerate(templates if isinstance(templates, list) else []):
-            claim_spec = template.get("spec") if isinstance(template, dict) else None
-            yield from storage_class_reference(claim_spec, ("spec", "volumeClaimTemplates", index, "spec"))
+    for index, template in _claim_templates(obj):
+        claim_spec = template.get("spec")
+        yield from storage_class_reference(claim_spec, ("spec", "volumeClaimTemplates", index, "spec"))
     yield from (ref for ref in found if (ref.kind, ref.name) not in _BUILT_IN)
 
 
-def _from_claim_template(obj: K8sObject, name: str) -> bool:
-    if not isinstance(obj, StatefulSet):
-        return False
-    spec = obj.raw.get("spec")
+def _claim_templates(obj: K8sObject) -> Iterator[tuple[int, dict[str, object]]]:
+    """A StatefulSet's `volumeClaimTemplates`, with their index."""
+    spec = obj.raw.get("spec") if isinstance(obj, StatefulSet) else None
     templates = spec.get("volumeClaimTemplates") if isinstance(spec, dict) else None
-    return any(
-        isinstance(t, dict) and isinstance(t.get("metadata"), dict) and t["metadata"].get("name") == name
-        for t in (templates if isinstance(templates, list) else [])
-    )
+    for index, template in enumerate(templates if isinstance(templates, list) else []):
+        if isinstance(template, dict):
+            yield index, template
+
+
+def _claim_template_names(obj: K8sObject) -> set[object]:
+    return {
+        metadata.get("name")
+        for _, t in _claim_templates(obj)
+        if isinstance(metadata := t.get("metadata"), dict)
+    }
 
 
 def storage_class_reference(claim_spec: object, path: ObjectPath) -> Iterator[ObjectReference]:
