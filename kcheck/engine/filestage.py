@@ -13,6 +13,7 @@ path located, for `FileStage.check_deferred` to run the held rules once the cont
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +42,7 @@ from kcheck.model.base import GenericObject, K8sObject
 from kcheck.model.build import build_objects
 from kcheck.model.policy import Namespace
 from kcheck.model.tool_configs import is_build_file, is_tool_config
-from kcheck.source.discover import InputFile
+from kcheck.source.discover import CHART_FILE, InputFile
 from kcheck.source.loader import SourceFile, SourceProblem, load_path
 
 # Source problems that mean the file could not be read at all: reported even when the file is not a
@@ -141,6 +142,18 @@ def finding_of(
     return stamp(enabled, rule_id, violation.args, location, obj, violation.path, related, fix=fix)
 
 
+def _chart(source: SourceFile) -> tuple[dict[str, object], Location] | None:
+    """A Helm chart's Chart.yaml (a mapping with a `name`): the arguments of KC014, and where."""
+    if posixpath.basename(source.path) != CHART_FILE or not source.documents:
+        return None
+    document = source.documents[0]
+    value = document.value
+    if not isinstance(value, dict) or not isinstance(name := value.get("name"), str):
+        return None
+    directory = posixpath.dirname(source.path) or "."
+    return {"chart": name, "directory": directory}, document.locate(("name",))
+
+
 def is_manifest(source: SourceFile, tool_configs: Sequence[str] = ()) -> bool:
     """A file none of whose documents has a `kind` (Helm values, CI workflows, Chart.yaml), a kustomize build
     file, or a file of tool configuration only (`model.tool_configs`) is not a manifest: reporting
@@ -227,6 +240,11 @@ class FileStage:
                 found = stamp(enabled, problem.rule_id, problem.args, Location(source.path, problem.span))
                 if found is not None:
                     outcome.findings.append((found, None))
+        chart = _chart(source)
+        if chart is not None:
+            found = stamp(enabled, input_ids.UNRENDERED_HELM_CHART, chart[0], chart[1])
+            if found is not None:
+                outcome.findings.append((found, None))
         if not outcome.manifest:
             return outcome
         # A manifest may still hold tool configuration beside its objects (a kind Cluster in a demo's

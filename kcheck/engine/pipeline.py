@@ -232,7 +232,9 @@ def prepare(request: RunRequest) -> Prepared:
     for problem in inventory.problems:  # KC007
         violation = Violation(problem.path, problem.args, problem.related)
         _add(prepared, problem.rule_id, problem.target, violation)
-    if not inventory.objects:
+    # Charts are reported as such (KC014): a chart alone is not an empty input.
+    charts = any(finding.rule_id == input_ids.UNRENDERED_HELM_CHART for finding, _ in read.found)
+    if not inventory.objects and not charts:
         what = "the input" if files else "the given paths (no .yaml, .yml or .json file)"
         where = files[0].display_path if files else (request.paths[0] if request.paths else ".")
         finding = stamp(enabled, input_ids.EMPTY_INPUT, {"what": what}, Location(where, FILE_START))

@@ -15,6 +15,10 @@ STDIN_DISPLAY = "<stdin>"
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 # Never manifests of this repository: dependencies and tool state.
 SKIPPED_DIRECTORIES = frozenset({"node_modules", "vendor", "third_party", "__pycache__"})
+# A directory holding this file is a Helm chart: its `templates/` are Go templates, not manifests (the
+# chart's Chart.yaml is read instead, and reported as a chart to render: KC014).
+CHART_FILE = "Chart.yaml"
+CHART_TEMPLATES = "templates"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +55,19 @@ def _walk(directory: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(directory, onerror=None, followlinks=False):
         # Hidden directories (.git, .terraform, .github) and dependency trees are not the user's manifests.
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
+        if CHART_FILE in files:
+            dirs[:] = [d for d in dirs if d != CHART_TEMPLATES]
         for name in sorted(files):
             if name.endswith(MANIFEST_SUFFIXES) and not name.startswith("."):
                 yield Path(root, name)
+
+
+def chart_of_template(path: Path) -> Path | None:
+    """The Chart.yaml of the chart whose `templates/` hold `path`, if it is a chart template."""
+    for parent in path.parents:
+        if parent.name == CHART_TEMPLATES and (parent.parent / CHART_FILE).is_file():
+            return parent.parent / CHART_FILE
+    return None
 
 
 def discover(
@@ -72,7 +86,9 @@ def discover(
         if path.is_dir():
             candidates: Iterator[Path] = _walk(path)
         elif path.is_file():
-            candidates = iter([path])
+            # A chart's template named on the command line (pre-commit passes changed files): its chart
+            # is what can be reported.
+            candidates = iter([chart_of_template(path) or path])
         else:
             raise UsageError(f"{raw}: no such file or directory")
         for candidate in candidates:

@@ -12,9 +12,10 @@ from kcheck.engine.registry import ALL_RULES
 from kcheck.engine.registry import FAMILIES as REGISTERED
 from tests.lint_helpers import lint_text
 
-# Rules whose failing example cannot be written as YAML text (bytes, encodings, sizes, depth): their docs
+# Rules whose failing example cannot be written as YAML text (bytes, encodings, sizes, depth, a file that
+# must be named Chart.yaml): their docs
 # show the case in prose and their fixture directories test it for real.
-PROSE_EXAMPLES = {"KC009", "KC010", "KC011", "KC013"}
+PROSE_EXAMPLES = {"KC009", "KC010", "KC011", "KC013", "KC014"}
 # Rules that report nothing until configured: their examples run with these options (as their docs say).
 EXAMPLE_OPTIONS = {
     "KC144": "{allowed-registries: [registry.example.com]}",

@@ -5,6 +5,9 @@ line `# expect-next: KC004` marks the line after it (for lines whose trailing co
 Each fixture runs with only its own rule selected, or with the `kcheck.yaml` beside it when there is one.
 Other `.yaml` files of the directory are the rest of the input (a Namespace in another file): linted with
 each fixture, with no finding expected in them.
+
+A rule about the layout of files (a Helm chart's `Chart.yaml` and `templates/`) has `bad/` and `good/`
+directories instead: each is linted as a tree, and its findings are those its files mark, file by file.
 """
 
 from __future__ import annotations
@@ -60,8 +63,27 @@ def run_fixture(directory: Path, name: str) -> set[tuple[int, str]]:
     return {(f.location.span.line, f.rule_id) for f in report.active}
 
 
+def tree_expectations(root: Path) -> set[tuple[str, int, str]]:
+    return {
+        (path.relative_to(root.parent).as_posix(), line, rule)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+        for line, rule in expectations(path)
+    }
+
+
+def run_tree(directory: Path, name: str) -> set[tuple[str, int, str]]:
+    report = lint_paths([name], directory, select=[directory.name[:5]])
+    return {(f.location.path, f.location.span.line, f.rule_id) for f in report.active}
+
+
 @pytest.mark.parametrize("directory", fixture_dirs(), ids=lambda p: p.name)
 def test_bad_fixture_gives_exactly_the_marked_findings(directory: Path) -> None:
+    if (directory / "bad").is_dir():
+        marked = tree_expectations(directory / "bad")
+        assert marked, f"{directory.name}/bad/ marks no expected finding"
+        assert run_tree(directory, "bad") == marked
+        return
     expected = expectations(directory / "bad.yaml")
     assert expected, f"{directory.name}/bad.yaml marks no expected finding"
     assert run_fixture(directory, "bad.yaml") == expected
@@ -69,6 +91,9 @@ def test_bad_fixture_gives_exactly_the_marked_findings(directory: Path) -> None:
 
 @pytest.mark.parametrize("directory", fixture_dirs(), ids=lambda p: p.name)
 def test_good_fixture_is_clean(directory: Path) -> None:
+    if (directory / "good").is_dir():
+        assert run_tree(directory, "good") == set()
+        return
     if not (directory / "good.yaml").exists():
         pytest.skip("no good.yaml: this rule has no clean counterpart in one file (see its bad.yaml)")
     assert run_fixture(directory, "good.yaml") == set()

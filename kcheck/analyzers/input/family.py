@@ -16,6 +16,7 @@ from kcheck.analyzers.input import (
     oversized_file,
     suppression_without_reason,
     undecodable_file,
+    unrendered_helm_chart,
     unused_suppression,
     yaml_syntax_error,
 )
@@ -38,6 +39,7 @@ FAMILY = Family(
             oversized_file,
             excessive_aliasing,
             excessive_nesting,
+            unrendered_helm_chart,
         )
     ),
 )
