@@ -241,12 +241,17 @@ class _BudgetedEvaluator(Evaluator):
         activation: Activation,
         budget: Budget,
         outer: Mapping[str, Any] = _NO_VARIABLES,
+        outer_levels: tuple[Mapping[str, Any], ...] = (),
     ) -> None:
         super().__init__(ast, activation)
         self._budget = budget
         # The variables in scope: the bindings of Program.evaluate and of each enclosing macro iteration.
         self._outer = outer
         self._variables = outer
+        # The same, level by level, as celpy binds them (each level's activation a clone of the enclosing
+        # one): only read to name the activation in an error, as celpy does.
+        self._outer_levels = outer_levels
+        self._levels = outer_levels
 
     def set_activation(self, values: Mapping[str, Any]) -> Evaluator:
         # celpy clones its activation (name containers, function table) to bind the variables of each
@@ -254,13 +259,24 @@ class _BudgetedEvaluator(Evaluator):
         # base activation already holds (`google`, celpy's protobuf package) keeps celpy's resolution: its
         # container wins over a value bound to it.
         self._variables = {**self._outer, **{k: v for k, v in values.items() if k not in _annotated()}}
+        self._levels = (*self._outer_levels, values)
         return self
 
     def ident_value(self, name: str, root_scope: bool = False) -> Any:
         variables = self._variables
         if name in variables:
             return variables[name]
-        return super().ident_value(name, root_scope)
+        try:
+            return super().ident_value(name, root_scope)
+        except KeyError:
+            # celpy's error names the activation it would be evaluating in ("undeclared reference to 'x'
+            # (in activation '...')"): build that one, so that the error is celpy's to the letter.
+            activation = self.base_activation
+            for values in self._levels:
+                activation = activation.clone()
+                activation.identifiers.load_values(values)
+            self.activation = activation
+            raise
 
     def _visit_tree(self, tree: lark.Tree[Any]) -> Any:
         # lark's Interpreter routes visit() and visit_children() through here. A pass-through node is a step
@@ -289,7 +305,7 @@ class _BudgetedEvaluator(Evaluator):
         return [visit(child) if isinstance(child, lark.Tree) else child for child in tree.children]
 
     def sub_evaluator(self, ast: lark.Tree[Any]) -> Evaluator:
-        return _BudgetedEvaluator(ast, self.activation, self._budget, self._variables)
+        return _BudgetedEvaluator(ast, self.activation, self._budget, self._variables, self._levels)
 
     # --- celpy's node methods, without their run-time typing ---------------------------------------------
     # celpy 0.5's node methods wrap values in `typing.cast(Tuple[List[Result], Result], ...)`: subscripting

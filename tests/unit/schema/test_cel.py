@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from celpy import celtypes
 from celpy.evaluation import CELEvalError, Evaluator
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kcheck.analyzers.schema.crd import RULE_VARIABLES
@@ -614,6 +614,8 @@ def test_the_cases_run_every_line_of_the_node_methods_kcheck_replaces() -> None:
         max_leaves=10,
     ),
 )
+# Found by Hypothesis: an undeclared name's error names the activation, with the variables bound.
+@example(tokens=["self", "&&", "oldSelf"], data=None)
 def test_any_expression_evaluates_as_celpy_does(tokens: list[str], data: Any) -> None:
     both = _both(" ".join(tokens), cel_values.generic(data), 2_000)
     if both is not None:
