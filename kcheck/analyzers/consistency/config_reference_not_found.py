@@ -77,7 +77,11 @@ RULE = RuleSpec(
 def check(index: Index, options: ReferenceOptions) -> Iterator[tuple[K8sObject, Violation]]:
     for found in resolved(index):
         reference = found.reference
-        if found.found is not None or reference.optional or assumed(reference, options.assume_existing):
+        if (
+            found.found is not None
+            or reference.optional
+            or assumed(reference.kind, reference.name, options.assume_existing)
+        ):
             continue
         args = {
             "workload": found.workload.display,

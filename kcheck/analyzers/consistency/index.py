@@ -189,6 +189,17 @@ def build_index(inventory: Inventory) -> Index:
 _APP_KEYS = ("app.kubernetes.io/name", "app", "k8s-app")
 
 
+def applications(workloads: list[Workload]) -> dict[str, Workload]:
+    """The applications among the workloads (`application`), each with its first workload; workloads
+    without an application label are not counted."""
+    found: dict[str, Workload] = {}
+    for workload in workloads:
+        app = application(workload)
+        if app is not None:
+            found.setdefault(app, workload)
+    return found
+
+
 def application(workload: Workload) -> str | None:
     """The application a workload's pods belong to, by their `app.kubernetes.io/name`, `app` or `k8s-app`
     label (the first present); None without any."""

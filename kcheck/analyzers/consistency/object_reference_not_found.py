@@ -47,13 +47,12 @@ spec:
 
 from __future__ import annotations
 
-import fnmatch
 from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.facts import ObjectReference
 from kcheck.analyzers.consistency.index import Index
 from kcheck.analyzers.consistency.ingress_backend import ingress_references
-from kcheck.analyzers.consistency.references import ReferenceOptions
+from kcheck.analyzers.consistency.references import ReferenceOptions, assumed
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -111,11 +110,7 @@ def _missing(
         scope = namespace if reference.namespaced else None
         if index.find(scope, reference.group, reference.kind, reference.name, obj.file_path) is not None:
             continue
-        qualified = f"{reference.kind}/{reference.name}"
-        if any(
-            fnmatch.fnmatchcase(qualified, p) or fnmatch.fnmatchcase(reference.name, p)
-            for p in options.assume_existing
-        ):
+        if assumed(reference.kind, reference.name, options.assume_existing):
             continue
         args = {
             "source": source,

@@ -75,7 +75,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.index import Index, Workload, application
+from kcheck.analyzers.consistency.index import Index, applications
 from kcheck.analyzers.consistency.pdbs import budgets
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -103,11 +103,7 @@ RULE = RuleSpec(
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     for budget in budgets(index):
-        apps: dict[str, Workload] = {}
-        for workload in budget.workloads:
-            app = application(workload)
-            if app is not None:
-                apps.setdefault(app, workload)
+        apps = applications(budget.workloads)
         if len(apps) < 2:
             continue
         shown = list(apps.items())[:4]

@@ -39,9 +39,9 @@ def resolved(index: Index) -> Iterator[Resolved]:
                 yield Resolved(workload, reference, found)
 
 
-def assumed(reference: Reference, patterns: Sequence[str]) -> bool:
+def assumed(kind: str, name: str, patterns: Sequence[str]) -> bool:
+    """Whether the option `assume-existing` names the object: `Kind/name` or `name` glob patterns."""
     return any(
-        fnmatch.fnmatchcase(f"{reference.kind}/{reference.name}", pattern)
-        or fnmatch.fnmatchcase(reference.name, pattern)
+        fnmatch.fnmatchcase(f"{kind}/{name}", pattern) or fnmatch.fnmatchcase(name, pattern)
         for pattern in patterns
     )

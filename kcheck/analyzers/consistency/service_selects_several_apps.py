@@ -77,7 +77,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.index import Index, Workload, application
+from kcheck.analyzers.consistency.index import Index, applications
 from kcheck.analyzers.consistency.services import selected_by, services
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -106,11 +106,7 @@ def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Viola
         selection = selected_by(index, namespace, service)
         if selection is None or len(selection.workloads) < 2:
             continue
-        apps: dict[str, Workload] = {}
-        for workload in selection.workloads:
-            app = application(workload)
-            if app is not None:
-                apps.setdefault(app, workload)
+        apps = applications(selection.workloads)
         if len(apps) < 2:
             continue
         listed = ", ".join(f"{w.display} ({app})" for app, w in list(apps.items())[:4])

@@ -65,7 +65,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.index import Index
-from kcheck.analyzers.consistency.services import declares, selected_by, service_ports, services, target_of
+from kcheck.analyzers.consistency.services import declares, routed_ports
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -90,37 +90,24 @@ RULE = RuleSpec(
 
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
-    for namespace, service in services(index):
-        selection = selected_by(index, namespace, service)
-        if selection is None or not selection.workloads:
+    for routed in routed_ports(index):
+        target = routed.target
+        if not isinstance(target, str):
             continue
-        for number, port in service_ports(service):
-            target = target_of(port)
-            if not isinstance(target, str):
-                continue
-            protocol = port.protocol or "TCP"
-            lacking = [
-                w
-                for w in selection.workloads
-                if not any(declares(c.ports, target, protocol) for c in w.facts.serving)
-            ]
-            if not lacking:
-                continue
-            args = {
-                "service": service.metadata.name,
-                "port": port.name or port.port,
-                "target": target,
-                "protocol": protocol,
-                "missing": ", ".join(w.display for w in lacking[:3])
-                + (f" and {len(lacking) - 3} more" if len(lacking) > 3 else ""),
-            }
-            related = tuple(
-                RelatedViolation(w.obj, w.facts.template_path, f"the pods of {w.display}")
-                for w in lacking[:3]
-            )
-            path = (
-                ("spec", "ports", number, "targetPort")
-                if port.target_port is not None
-                else ("spec", "ports", number)
-            )
-            yield service, Violation(path, args, related)
+        serving = [(w, [p for c in w.facts.serving for p in c.ports]) for w in routed.workloads]
+        lacking = [w for w, ports in serving if not declares(tuple(ports), target, routed.protocol)]
+        if not lacking:
+            continue
+        more = f" and {len(lacking) - 3} more" if len(lacking) > 3 else ""
+        args = {
+            "service": routed.service.metadata.name,
+            "port": routed.port.name or routed.port.port,
+            "target": target,
+            "protocol": routed.protocol,
+            "missing": ", ".join(w.display for w in lacking[:3]) + more,
+        }
+        related = tuple(
+            RelatedViolation(w.obj, w.facts.template_path, f"the pods of {w.display}") for w in lacking[:3]
+        )
+        path = routed.path if routed.port.target_port is not None else ("spec", "ports", routed.number)
+        yield routed.service, Violation(path, args, related)

@@ -62,7 +62,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.index import Index
-from kcheck.analyzers.consistency.services import declares, selected_by, service_ports, services, target_of
+from kcheck.analyzers.consistency.services import declares, routed_ports
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -87,35 +87,25 @@ RULE = RuleSpec(
 
 
 def check(index: Index, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
-    for namespace, service in services(index):
-        selection = selected_by(index, namespace, service)
-        if selection is None or not selection.workloads:
+    for routed in routed_ports(index):
+        target = routed.target
+        if not isinstance(target, int):
             continue
-        for number, port in service_ports(service):
-            target = target_of(port)
-            if not isinstance(target, int):
+        for workload in routed.workloads:
+            ports = tuple(p for c in workload.facts.serving for p in c.ports)
+            if not ports or declares(ports, target, routed.protocol):
                 continue
-            protocol = port.protocol or "TCP"
-            for workload in selection.workloads:
-                ports = [p for c in workload.facts.serving for p in c.ports]
-                if not ports or any(declares(c.ports, target, protocol) for c in workload.facts.serving):
-                    continue
-                args = {
-                    "service": service.metadata.name,
-                    "port": port.name or port.port,
-                    "target": target,
-                    "protocol": protocol,
-                    "missing": workload.display,
-                    "declared": ", ".join(sorted({f"{p.number}/{p.protocol}" for p in ports})),
-                }
-                related = (
-                    RelatedViolation(
-                        workload.obj, workload.facts.template_path, f"the pods of {workload.display}"
-                    ),
-                )
-                path = (
-                    ("spec", "ports", number, "targetPort")
-                    if port.target_port is not None
-                    else ("spec", "ports", number, "port")
-                )
-                yield service, Violation(path, args, related)
+            args = {
+                "service": routed.service.metadata.name,
+                "port": routed.port.name or routed.port.port,
+                "target": target,
+                "protocol": routed.protocol,
+                "missing": workload.display,
+                "declared": ", ".join(sorted({f"{p.number}/{p.protocol}" for p in ports})),
+            }
+            related = (
+                RelatedViolation(
+                    workload.obj, workload.facts.template_path, f"the pods of {workload.display}"
+                ),
+            )
+            yield routed.service, Violation(routed.path, args, related)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from kcheck.analyzers.consistency.facts import RUNTIME_LABELS, Port
 from kcheck.analyzers.consistency.index import Index, Workload
+from kcheck.core.location import ObjectPath
 from kcheck.inventory.selectors import Selector, selector_from_map
 from kcheck.model.networking import Service, ServicePort
 
@@ -42,13 +43,34 @@ def services(index: Index) -> Iterator[tuple[str, Service]]:
             yield inventory.namespace_of(obj) or inventory.default_namespace, obj
 
 
-def service_ports(service: Service) -> Iterator[tuple[int, ServicePort]]:
-    yield from enumerate(service.spec.ports if service.spec is not None else [])
+@dataclass(frozen=True, slots=True)
+class RoutedPort:
+    """A port of a Service whose selector matches workloads of the input: what it targets on their pods."""
+
+    service: Service
+    number: int  # its index in `spec.ports`
+    port: ServicePort
+    target: int | str  # `targetPort`, which defaults to `port`
+    protocol: str  # defaults to TCP
+    workloads: list[Workload]
+
+    @property
+    def path(self) -> ObjectPath:
+        """Where the target is written: `targetPort`, or `port` when that is the target."""
+        key = "targetPort" if self.port.target_port is not None else "port"
+        return ("spec", "ports", self.number, key)
 
 
-def target_of(port: ServicePort) -> int | str | None:
-    """`targetPort`, which defaults to `port`."""
-    return port.target_port if port.target_port is not None else port.port
+def routed_ports(index: Index) -> Iterator[RoutedPort]:
+    for namespace, service in services(index):
+        selection = selected_by(index, namespace, service)
+        if selection is None or not selection.workloads or service.spec is None:
+            continue
+        for number, port in enumerate(service.spec.ports):
+            target = port.target_port if port.target_port is not None else port.port
+            if target is not None:
+                protocol = port.protocol or "TCP"
+                yield RoutedPort(service, number, port, target, protocol, selection.workloads)
 
 
 def declares(ports: tuple[Port, ...], target: int | str, protocol: str) -> bool:

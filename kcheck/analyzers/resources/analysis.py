@@ -46,7 +46,7 @@ from kcheck.analyzers.resources.quota import (
     quota_of,
     service_usage,
 )
-from kcheck.core.findings import RelatedViolation
+from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.inventory import Inventory
 from kcheck.kube.quantity import format_quantity
@@ -305,6 +305,20 @@ def overages(namespace: NamespaceResources, at_max: bool) -> Iterator[Overage]:
             total = used.get(resource, Fraction(0))
             if total > hard:
                 yield Overage(usage.quota, resource, total, hard, charges.get(resource, []))
+
+
+def overage_violation(namespace: NamespaceResources, overage: Overage) -> Violation:
+    """The finding of KC704 and KC705: on the quota's exceeded limit, the largest consumers related."""
+    consumers, related = describe(overage)
+    args = {
+        "namespace": namespace.name,
+        "resource": overage.resource,
+        "used": format_quantity(overage.used, overage.resource),
+        "hard": format_quantity(overage.hard, overage.resource),
+        "quota": overage.quota.name,
+        "consumers": consumers,
+    }
+    return Violation(("spec", "hard", overage.resource), args, related)
 
 
 def describe(overage: Overage) -> tuple[str, tuple[RelatedViolation, ...]]:

@@ -97,11 +97,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.resources.analysis import NamespaceResources, UsageOptions, describe, overages
+from kcheck.analyzers.resources.analysis import NamespaceResources, UsageOptions, overage_violation, overages
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
-from kcheck.kube.quantity import format_quantity
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 
@@ -128,13 +127,4 @@ def check(namespace: NamespaceResources, options: UsageOptions) -> Iterator[tupl
     for overage in overages(namespace, at_max=True):
         if (id(overage.quota), overage.resource) in declared:
             continue
-        consumers, related = describe(overage)
-        args = {
-            "namespace": namespace.name,
-            "resource": overage.resource,
-            "used": format_quantity(overage.used, overage.resource),
-            "hard": format_quantity(overage.hard, overage.resource),
-            "quota": overage.quota.name,
-            "consumers": consumers,
-        }
-        yield overage.quota.quota, Violation(("spec", "hard", overage.resource), args, related)
+        yield overage.quota.quota, overage_violation(namespace, overage)

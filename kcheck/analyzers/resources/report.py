@@ -20,8 +20,8 @@ def _quantities(values: Mapping[str, Fraction]) -> dict[str, str]:
     return {name: format_quantity(value, name) for name, value in sorted(values.items())}
 
 
-def _location(obj: K8sObject) -> dict[str, Any]:
-    location = obj.locate(())
+def _location(obj: K8sObject, path: tuple[str | int, ...] = ()) -> dict[str, Any]:
+    location = obj.locate(path)
     return {"path": location.path, "line": location.span.line, "column": location.span.column}
 
 
@@ -118,7 +118,7 @@ def _namespace(namespace: NamespaceResources) -> dict[str, Any]:
         ],
         "invalidQuantities": [
             {
-                **_location_of(obj, invalid.path),
+                **_location(obj, invalid.path),
                 "object": obj.ref.display(),
                 "value": invalid.text,
                 "error": invalid.error,
@@ -126,11 +126,6 @@ def _namespace(namespace: NamespaceResources) -> dict[str, Any]:
             for obj, invalid in namespace.invalid
         ],
     }
-
-
-def _location_of(obj: K8sObject, path: tuple[str | int, ...]) -> dict[str, Any]:
-    location = obj.locate(path)
-    return {"path": location.path, "line": location.span.line, "column": location.span.column}
 
 
 def build_report(
