@@ -23,6 +23,7 @@ from kcheck.core import input_ids
 from kcheck.core.errors import ConfigError
 from kcheck.core.location import ObjectPath, format_path
 from kcheck.core.severity import Severity
+from kcheck.kube.net import parse_cidr
 from kcheck.source.loader import DEFAULT_MAX_FILE_BYTES, load_bytes
 
 # Looked for in each directory from the working directory up to the filesystem root, in this order.
@@ -80,6 +81,30 @@ class RuleSettings(_ConfigModel):
     options: dict[str, Any] = Field(
         default_factory=dict, description="The rule's options; `kcheck rules explain ID` lists them."
     )
+
+
+class NetworkSettings(_ConfigModel):
+    """What the NetworkPolicy analysis assumes about the cluster network, under `network`."""
+
+    host_network_pods: Literal["unselected", "selected"] = Field(
+        "unselected",
+        description="Whether NetworkPolicy selectors select hostNetwork pods: `unselected` (what most "
+        "network plugins do: their traffic is the node's) or `selected` (treated as ordinary pods).",
+    )
+    pod_cidrs: list[str] = Field(
+        default_factory=list,
+        description="The pod network's CIDRs. Given, an ipBlock that covers all of them also admits every "
+        "pod (as Calico does); not given, ipBlocks never match pods (as Cilium does).",
+    )
+
+    @field_validator("pod_cidrs")
+    @classmethod
+    def _cidrs(cls, values: list[str]) -> list[str]:
+        for value in values:
+            problem = parse_cidr(value)
+            if isinstance(problem, str):
+                raise ValueError(problem)
+        return values
 
 
 class Settings(_ConfigModel):
@@ -145,6 +170,10 @@ class Settings(_ConfigModel):
         "default",
         min_length=1,
         description="The namespace of objects that do not name one (as kubectl apply does).",
+    )
+    network: NetworkSettings = Field(
+        default_factory=NetworkSettings,
+        description="What the NetworkPolicy analysis assumes about the cluster network.",
     )
     tool_config_kinds: list[str] = Field(
         default_factory=list,

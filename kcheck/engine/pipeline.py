@@ -50,7 +50,12 @@ from kcheck.engine.suppression import (
     is_suppression_annotation,
 )
 from kcheck.engine.texts import FileTexts
-from kcheck.inventory.context import AnalysisContext, DeclaredNamespace, declared_namespace
+from kcheck.inventory.context import (
+    AnalysisContext,
+    DeclaredNamespace,
+    NetworkAssumptions,
+    declared_namespace,
+)
 from kcheck.inventory.crds import CrdIndex
 from kcheck.inventory.inventory import Inventory
 from kcheck.model.base import K8sObject
@@ -195,8 +200,13 @@ def prepare(request: RunRequest) -> Prepared:
     input_crds = CrdIndex()
     namespaces: dict[str, DeclaredNamespace] = {}
     default_namespace = request.settings.default_namespace
+    network = NetworkAssumptions(
+        request.settings.network.host_network_pods, tuple(request.settings.network.pod_cidrs)
+    )
     waiting = StagePlan(
-        request.settings, enabled, AnalysisContext(version, default_namespace=default_namespace)
+        request.settings,
+        enabled,
+        AnalysisContext(version, default_namespace=default_namespace, network=network),
     )
     for outcome in run_stage(waiting, first, jobs, stdin, progress):
         for index, obj in enumerate(outcome.objects):
@@ -209,7 +219,7 @@ def prepare(request: RunRequest) -> Prepared:
             outcome.text = ""  # kept by `read.texts` (read again when needed), not twice
             held.append(outcome)
     crds = CrdIndex([*input_crds.definitions, *reference_crds])
-    context = AnalysisContext(version, crds, namespaces, default_namespace)
+    context = AnalysisContext(version, crds, namespaces, default_namespace, network)
     known = StagePlan(request.settings, enabled, context)
     # The workers start on the other files while this process checks the objects held back.
     rest = run_stage(known, [f for f in files if id(f) not in firsts], jobs, stdin, progress)

@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from kcheck.analyzers.consistency.family import FAMILY as CONSISTENCY
 from kcheck.analyzers.family import Family
 from kcheck.analyzers.input.family import FAMILY as INPUT
+from kcheck.analyzers.netpol.family import FAMILY as NETPOL
 from kcheck.analyzers.objects.family import FAMILY as OBJECTS
 from kcheck.analyzers.resources.family import FAMILY as RESOURCES
 from kcheck.analyzers.schema.family import FAMILY as SCHEMA
 from kcheck.core.rules import RuleSpec
 
-FAMILIES: tuple[Family, ...] = (INPUT, OBJECTS, CONSISTENCY, SCHEMA, RESOURCES)
+FAMILIES: tuple[Family, ...] = (INPUT, OBJECTS, CONSISTENCY, NETPOL, SCHEMA, RESOURCES)
 
 ALL_RULES: tuple[RuleSpec, ...] = tuple(
     sorted((spec for family in FAMILIES for spec in family.rules), key=lambda spec: spec.id)

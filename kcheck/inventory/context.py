@@ -33,6 +33,17 @@ class DeclaredNamespace:
 
 
 @dataclass(frozen=True, slots=True)
+class NetworkAssumptions:
+    """What manifests cannot say about the cluster network and network plugins decide differently (setting
+    `network`): whether hostNetwork pods are selected by NetworkPolicy selectors ("unselected", what most
+    plugins do, or "selected"), and the pod network's CIDRs (given, an ipBlock covering all of them admits
+    every pod, as Calico does; not given, ipBlocks never match pods)."""
+
+    host_network_pods: str = "unselected"
+    pod_cidrs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class AnalysisContext:
     # "X.Y", one of the bundled versions (`analyzers.schema.store.supported_versions()`), already checked.
     kubernetes_version: str
@@ -44,6 +55,7 @@ class AnalysisContext:
     namespaces: Mapping[str, DeclaredNamespace] = field(default_factory=dict)
     # Where objects without a namespace go (setting `default-namespace`).
     default_namespace: str = "default"
+    network: NetworkAssumptions = NetworkAssumptions()
 
     @property
     def complete(self) -> bool:

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kcheck.analyzers.consistency.routes import ROUTE_KINDS, RouteFacts, route_facts
 from kcheck.core.location import ObjectPath
+from kcheck.inventory.pods import pod_label_sets
+from kcheck.inventory.routes import ROUTE_KINDS, RouteFacts, route_facts
 from kcheck.inventory.selectors import Selector, compile_selector, selector_from_map
 from kcheck.model.base import K8sObject
 from kcheck.model.config import ConfigMap, PersistentVolumeClaim, Secret
 from kcheck.model.workloads import (
     DaemonSet,
     Deployment,
-    Job,
     ReplicaSet,
     ReplicationController,
     StatefulSet,
@@ -144,7 +144,7 @@ def facts_of(obj: K8sObject) -> WorkloadFacts | KeysFacts | ClaimFacts | RouteFa
     service_name = obj.spec.service_name if isinstance(obj, StatefulSet) and obj.spec is not None else None
     return WorkloadFacts(
         labels=tuple(sorted(template.labels.items())),
-        pod_labels=_pod_labels(obj, template.labels, replicas),
+        pod_labels=pod_label_sets(obj, template.labels, replicas),
         template_path=template.path,
         serving=tuple(serving),
         all_containers=tuple(everything),
@@ -239,46 +239,6 @@ def _own_selector(obj: K8sObject, template_labels: dict[str, str]) -> Selector |
     else:
         return None
     return compiled if isinstance(compiled, Selector) and not compiled.matches_nothing else None
-
-
-# Labels controllers add with values computed at run time (hashes, uids): a selector on them cannot be
-# evaluated from manifests.
-RUNTIME_LABELS = frozenset(
-    {
-        "pod-template-hash",
-        "controller-revision-hash",
-        "pod-template-generation",
-        "controller-uid",
-        "batch.kubernetes.io/controller-uid",
-    }
-)
-# StatefulSet pods get one label set each: beyond this many replicas, their names are not expanded.
-_MAX_EXPANDED_REPLICAS = 64
-
-
-def _pod_labels(
-    obj: K8sObject, labels: dict[str, str], replicas: int | None
-) -> tuple[tuple[tuple[str, str], ...], ...]:
-    name = obj.metadata.name
-    if isinstance(obj, Job) and name:
-        # The Job controller labels its pods with the Job's name (unless the selector is manual).
-        return (tuple(sorted({**labels, "job-name": name, "batch.kubernetes.io/job-name": name}.items())),)
-    if isinstance(obj, StatefulSet) and name:
-        count = 1 if replicas is None else replicas
-        if 0 < count <= _MAX_EXPANDED_REPLICAS:
-            return tuple(
-                tuple(
-                    sorted(
-                        {
-                            **labels,
-                            "statefulset.kubernetes.io/pod-name": f"{name}-{ordinal}",
-                            "apps.kubernetes.io/pod-index": str(ordinal),
-                        }.items()
-                    )
-                )
-                for ordinal in range(count)
-            )
-    return (tuple(sorted(labels.items())),)
 
 
 def _references(obj: K8sObject, spec_path: ObjectPath) -> Iterator[Reference]:

@@ -38,11 +38,12 @@ from kcheck.analyzers.consistency import (
 from kcheck.analyzers.consistency.autoscalers import utilization_metrics
 from kcheck.analyzers.consistency.facts import ClaimFacts, WorkloadFacts, facts_of
 from kcheck.analyzers.consistency.index import FAMILY_NAME, build_index
-from kcheck.analyzers.consistency.ingress_backend import backends, ingress_references
-from kcheck.analyzers.consistency.routes import ROUTE_KINDS, RouteFacts
+from kcheck.analyzers.consistency.ingress_references import ingress_references
 from kcheck.analyzers.family import Enabled, Family, Result
 from kcheck.core.location import ObjectPath
+from kcheck.inventory.ingresses import backends
 from kcheck.inventory.inventory import Inventory
+from kcheck.inventory.routes import ROUTE_KINDS, RouteFacts
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Ingress, Service

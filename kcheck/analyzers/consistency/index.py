@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from kcheck.analyzers.consistency.facts import ClaimFacts, KeysFacts, WorkloadFacts
-from kcheck.analyzers.consistency.routes import RouteFacts
 from kcheck.inventory.inventory import Inventory
+from kcheck.inventory.routes import RouteFacts
 from kcheck.inventory.selectors import Selector
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Service

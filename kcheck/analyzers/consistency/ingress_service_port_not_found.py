@@ -60,10 +60,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.index import Index
-from kcheck.analyzers.consistency.ingress_backend import backends
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.inventory.ingresses import backends
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Ingress

@@ -51,7 +51,7 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.facts import ObjectReference
 from kcheck.analyzers.consistency.index import Index
-from kcheck.analyzers.consistency.ingress_backend import ingress_references
+from kcheck.analyzers.consistency.ingress_references import ingress_references
 from kcheck.analyzers.consistency.references import ReferenceOptions, assumed
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec

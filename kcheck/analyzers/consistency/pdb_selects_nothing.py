@@ -68,11 +68,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kcheck.analyzers.consistency.facts import RUNTIME_LABELS
 from kcheck.analyzers.consistency.index import Index, beside_custom_resources, near_misses
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.inventory.pods import RUNTIME_LABELS
 from kcheck.inventory.selectors import Selector, compile_selector
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kcheck.analyzers.consistency.facts import RUNTIME_LABELS
 from kcheck.analyzers.consistency.index import Index, Workload
+from kcheck.inventory.pods import RUNTIME_LABELS
 from kcheck.inventory.selectors import Selector, compile_selector
 from kcheck.model.policy import PodDisruptionBudget
 

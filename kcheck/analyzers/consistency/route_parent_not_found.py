@@ -59,10 +59,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from kcheck.analyzers.consistency.index import Index
-from kcheck.analyzers.consistency.routes import GATEWAY_GROUP
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
+from kcheck.inventory.routes import GATEWAY_GROUP
 from kcheck.model.base import K8sObject
 
 RULE = RuleSpec(

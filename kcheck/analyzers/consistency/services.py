@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kcheck.analyzers.consistency.facts import RUNTIME_LABELS, Port
+from kcheck.analyzers.consistency.facts import Port
 from kcheck.analyzers.consistency.index import Index, Workload
 from kcheck.core.location import ObjectPath
+from kcheck.inventory.pods import RUNTIME_LABELS
 from kcheck.inventory.selectors import Selector, selector_from_map
 from kcheck.model.networking import Service, ServicePort
 

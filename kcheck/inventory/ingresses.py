@@ -1,11 +1,11 @@
-"""An Ingress's backends: every Service it routes to, with the port, and where that is written."""
+"""An Ingress's backends: every Service it routes to, with the port, and where that is written. Read by the
+families that follow traffic from an Ingress to pods (consistency, NetworkPolicy entry points)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kcheck.analyzers.consistency.facts import ObjectReference
 from kcheck.core.location import ObjectPath
 from kcheck.model.networking import Ingress, IngressBackend
 
@@ -44,16 +44,3 @@ def _backend(backend: IngressBackend, path: ObjectPath) -> Iterator[Backend]:
         yield Backend(service.name, number if number is not None else name, path)
     elif backend.service_name:
         yield Backend(backend.service_name, backend.service_port, path)
-
-
-def ingress_references(ingress: Ingress) -> Iterator[ObjectReference]:
-    """The IngressClass and the TLS Secrets an Ingress names."""
-    spec = ingress.spec
-    if spec is None:
-        return
-    if spec.ingress_class_name:
-        path = ("spec", "ingressClassName")
-        yield ObjectReference("networking.k8s.io", "IngressClass", spec.ingress_class_name, False, path)
-    for index, tls in enumerate(spec.tls):
-        if tls.secret_name:
-            yield ObjectReference("", "Secret", tls.secret_name, True, ("spec", "tls", index, "secretName"))

@@ -1,6 +1,7 @@
 """Gateway API routes (HTTPRoute, GRPCRoute, TLSRoute, TCPRoute, UDPRoute): the Gateways they attach to
 (`parentRefs`) and the Services they send traffic to (`backendRefs`), read in the per-file stage (routes are
-custom resources, kept by the inventory as their metadata only)."""
+custom resources, kept by the inventory as their metadata only). Read by the consistency and NetworkPolicy
+families."""
 
 from __future__ import annotations
 

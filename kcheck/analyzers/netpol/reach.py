@@ -1,0 +1,394 @@
+"""Who can talk to whom: NetworkPolicy v1 evaluated over the workloads of the input, exactly as the API
+defines it (research notes §1):
+
+- A pod is isolated in a direction when some policy selects it and has that direction in its (defaulted)
+  `policyTypes`; a direction no policy isolates allows everything. Policies are additive.
+- A connection between two pods needs the source's egress and the destination's ingress to allow it; one
+  between a pod and an address outside the cluster needs only the pod's side.
+- A rule matches when one of its peers matches (none written: every peer, outside addresses included) and
+  one of its ports does (none written: every port of every protocol). A peer's `podSelector` alone selects
+  pods of the policy's namespace, `namespaceSelector` alone every pod of the selected namespaces, both
+  together the pods that match both; `ipBlock` matches addresses (pods only when `Assumptions.pod_cidrs`
+  says so). A named port matches on each destination pod the container port of that name and protocol.
+
+Selectors are evaluated once each over bitsets of workloads (Python ints: bit i is workload i), rules keep
+the bitsets of the peers they admit, and connections are enumerated from the destination's admitted
+sources, so the work follows the connections that exist, not the pairs of workloads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from kcheck.analyzers.netpol.addresses import AddressRange, atoms_within, partition, subtract
+from kcheck.analyzers.netpol.cluster import (
+    EXTERNAL,
+    INGRESS_CONTROLLER,
+    Cluster,
+    Endpoint,
+    Entry,
+    Policy,
+    Workload,
+    pod_ranges,
+)
+from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer, PortMatch, Rule
+from kcheck.analyzers.netpol.ports import PortSet
+from kcheck.inventory.selectors import DOES_NOT_EXIST, EXISTS, IN, NOT_IN, Selector
+
+
+def iter_bits(bits: int) -> Iterator[int]:
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+class Labels:
+    """An inverted index of label sets (of workloads or namespaces) for evaluating selectors as bitsets."""
+
+    def __init__(self, label_sets: Sequence[dict[str, str]]) -> None:
+        self.universe = (1 << len(label_sets)) - 1
+        self._values: dict[str, dict[str, int]] = {}
+        self._has: dict[str, int] = {}
+        for index, labels in enumerate(label_sets):
+            bit = 1 << index
+            for key, value in labels.items():
+                by_value = self._values.setdefault(key, {})
+                by_value[value] = by_value.get(value, 0) | bit
+                self._has[key] = self._has.get(key, 0) | bit
+        self._cache: dict[Selector, int] = {}
+
+    def select(self, selector: Selector) -> int:
+        found = self._cache.get(selector)
+        if found is None:
+            found = self._cache[selector] = self._evaluate(selector)
+        return found
+
+    def _evaluate(self, selector: Selector) -> int:
+        if selector.matches_nothing:
+            return 0
+        bits = self.universe
+        for requirement in selector.requirements:
+            values = self._values.get(requirement.key, {})
+            if requirement.operator in (IN, NOT_IN):
+                matching = 0
+                for value in requirement.values:
+                    matching |= values.get(value, 0)
+                bits &= matching if requirement.operator == IN else ~matching
+            elif requirement.operator == EXISTS:
+                bits &= self._has.get(requirement.key, 0)
+            elif requirement.operator == DOES_NOT_EXIST:
+                bits &= ~self._has.get(requirement.key, 0)
+        return bits & self.universe
+
+
+@dataclass(eq=False, slots=True)
+class CompiledRule:
+    """A rule with the peers it admits: workloads (`pods`, a bitset), external ranges (`atoms`, a bitset
+    over `Reachability.atoms`), and whether it admits a pod it cannot know (`unknown_pod`: any pod of any
+    namespace) and an address it cannot know (`unknown_address`: all of IPv4)."""
+
+    policy: Policy
+    rule: Rule
+    pods: int
+    atoms: int
+    unknown_pod: bool
+    unknown_address: bool
+    fixed: PortSet | None  # the rule's ports when no port is named
+
+    def ports_at(self, destination: Workload | None) -> PortSet:
+        """The ports the rule admits on `destination` (None: an address outside the cluster, where named
+        ports match nothing)."""
+        if self.fixed is not None:
+            return self.fixed
+        return match_ports(self.rule.ports, destination)
+
+
+def port_match_set(match: PortMatch, destination: Workload | None) -> PortSet:
+    if match.name is not None:
+        number = destination.named_port(match.name, match.protocol) if destination is not None else None
+        return PortSet.of(match.protocol, number, number) if number is not None else PortSet.NONE
+    if match.port is None:
+        return PortSet.of(match.protocol)
+    return PortSet.of(match.protocol, match.port, match.end_port or match.port)
+
+
+def match_ports(matches: Sequence[PortMatch], destination: Workload | None) -> PortSet:
+    if not matches:
+        return PortSet.ALL
+    found = PortSet.NONE
+    for match in matches:
+        found |= port_match_set(match, destination)
+    return found
+
+
+def disjoint(pieces: Sequence[tuple[int, PortSet]]) -> list[tuple[int, PortSet]]:
+    """Split overlapping (bitset, ports) pieces into disjoint bitsets, each with the union of the ports of
+    the pieces that cover it; bitsets with equal ports are merged."""
+    regions: list[tuple[int, PortSet]] = []
+    for bits, ports in pieces:
+        if not bits or not ports:
+            continue
+        split: list[tuple[int, PortSet]] = []
+        for region_bits, region_ports in regions:
+            common = region_bits & bits
+            if not common:
+                split.append((region_bits, region_ports))
+                continue
+            merged = region_ports | ports
+            if merged == region_ports:
+                split.append((region_bits, region_ports))
+            else:
+                split.append((common, merged))
+                if rest := region_bits & ~common:
+                    split.append((rest, region_ports))
+            bits &= ~region_bits
+        if bits:
+            split.append((bits, ports))
+        regions = split
+    by_ports: dict[PortSet, int] = {}
+    for bits, ports in regions:
+        by_ports[ports] = by_ports.get(ports, 0) | bits
+    return [(bits, ports) for ports, bits in by_ports.items()]
+
+
+class Reachability:
+    def __init__(self, cluster: Cluster, extra_blocks: Sequence[AddressRange] = ()) -> None:
+        self.cluster = cluster
+        workloads = cluster.workloads
+        self.workloads = workloads
+        self.all = (1 << len(workloads)) - 1
+        unselected = cluster.assumptions.host_network_pods == "unselected"
+        self.host = sum(1 << w.index for w in workloads if w.host_network and unselected)
+        self.selectable = self.all & ~self.host
+        self.pod_labels = Labels([dict(w.labels) for w in workloads])
+        self.namespace_names = sorted({*cluster.namespaces, *(w.namespace for w in workloads)})
+        self.namespace_labels = Labels(
+            [
+                cluster.namespaces.get(name, {"kubernetes.io/metadata.name": name})
+                for name in self.namespace_names
+            ]
+        )
+        self.in_namespace: dict[str, int] = {}
+        for workload in workloads:
+            self.in_namespace[workload.namespace] = self.in_namespace.get(workload.namespace, 0) | (
+                1 << workload.index
+            )
+        self._namespaces_cache: dict[Selector, int] = {}
+        self.atoms = partition([*cluster.blocks, *extra_blocks])
+        self.ipv4_atoms = sum(1 << i for i, atom in enumerate(self.atoms) if atom.version == 4)
+        self._pod_ranges = pod_ranges(cluster.assumptions)
+        # Per workload: the policies that isolate it, and their rules, per direction.
+        self.isolating: dict[str, list[list[Policy]]] = {
+            d: [[] for _ in workloads] for d in (INGRESS, EGRESS)
+        }
+        self.rules: dict[str, list[list[CompiledRule]]] = {
+            d: [[] for _ in workloads] for d in (INGRESS, EGRESS)
+        }
+        self.selected_by: dict[int, int] = {}  # id(policy) -> the workloads it selects
+        self.compiled: dict[int, list[CompiledRule]] = {}  # id(policy) -> its rules, both directions
+        for policy in cluster.policies:
+            self._add(policy)
+        self.isolated = {
+            direction: sum(1 << i for i, policies in enumerate(self.isolating[direction]) if policies)
+            for direction in (INGRESS, EGRESS)
+        }
+
+    # Selection -----------------------------------------------------------------------------------------
+
+    def namespaces_matching(self, selector: Selector) -> int:
+        """The workloads of the namespaces `selector` selects."""
+        found = self._namespaces_cache.get(selector)
+        if found is None:
+            found = 0
+            for index in iter_bits(self.namespace_labels.select(selector)):
+                found |= self.in_namespace.get(self.namespace_names[index], 0)
+            self._namespaces_cache[selector] = found
+        return found
+
+    def subject(self, policy: Policy) -> int:
+        return (
+            self.pod_labels.select(policy.facts.subject)
+            & self.in_namespace.get(policy.namespace, 0)
+            & self.selectable
+        )
+
+    def peer_pods(self, peer: Peer, namespace: str) -> int:
+        if peer.is_ip_block:
+            pods = self._pod_ranges
+            covered = bool(pods) and not subtract(pods, peer.blocks)
+            return self.selectable if covered else 0
+        if peer.namespaces is None:
+            scope = self.in_namespace.get(namespace, 0)
+        else:
+            scope = self.namespaces_matching(peer.namespaces)
+        chosen = scope if peer.pods is None else scope & self.pod_labels.select(peer.pods)
+        return chosen & self.selectable
+
+    def compile_rule(self, policy: Policy, rule: Rule) -> CompiledRule:
+        fixed = None if any(m.name is not None for m in rule.ports) else match_ports(rule.ports, None)
+        if not rule.peers:
+            return CompiledRule(policy, rule, self.selectable, (1 << len(self.atoms)) - 1, True, True, fixed)
+        pods = atoms = 0
+        unknown_pod = False
+        for peer in rule.peers:
+            pods |= self.peer_pods(peer, policy.namespace)
+            if peer.is_ip_block:
+                for index in atoms_within(self.atoms, peer.blocks):
+                    atoms |= 1 << index
+                if self._pod_ranges and not subtract(self._pod_ranges, peer.blocks):
+                    unknown_pod = True
+            elif peer.namespaces is not None and peer.namespaces.matches_everything:
+                unknown_pod = unknown_pod or peer.pods is None or peer.pods.matches_everything
+        unknown_address = self.ipv4_atoms != 0 and atoms & self.ipv4_atoms == self.ipv4_atoms
+        return CompiledRule(policy, rule, pods, atoms, unknown_pod, unknown_address, fixed)
+
+    def _add(self, policy: Policy) -> None:
+        selected = self.subject(policy)
+        self.selected_by[id(policy)] = selected
+        compiled = self.compiled[id(policy)] = []
+        for direction in (INGRESS, EGRESS):
+            rules = [self.compile_rule(policy, rule) for rule in policy.facts.rules(direction)]
+            compiled.extend(rules)
+            if direction not in policy.facts.isolates:
+                continue
+            for index in iter_bits(selected):
+                self.isolating[direction][index].append(policy)
+                self.rules[direction][index].extend(rules)
+
+    # Verdicts for one pair -----------------------------------------------------------------------------
+
+    def is_host(self, workload: Workload) -> bool:
+        return bool(self.host >> workload.index & 1)
+
+    def egress(self, source: Workload, destination: Workload | int) -> PortSet:
+        """What `source`'s egress allows to a workload or an external range (an index of `atoms`)."""
+        if not self.isolated[EGRESS] >> source.index & 1:
+            return PortSet.ALL
+        found = PortSet.NONE
+        for rule in self.rules[EGRESS][source.index]:
+            if isinstance(destination, int):
+                if rule.atoms >> destination & 1:
+                    found |= rule.ports_at(None)
+            elif self.is_host(destination):
+                # A hostNetwork pod has the node's address: only address rules that cover all match.
+                if rule.unknown_address:
+                    found |= rule.ports_at(None)
+            elif rule.pods >> destination.index & 1:
+                found |= rule.ports_at(destination)
+        return found
+
+    def ingress(self, destination: Workload, source: Workload | int | Entry) -> PortSet:
+        """What `destination`'s ingress allows from a workload, an external range or an entry point."""
+        if not self.isolated[INGRESS] >> destination.index & 1:
+            return PortSet.ALL
+        found = PortSet.NONE
+        for rule in self.rules[INGRESS][destination.index]:
+            if isinstance(source, Entry):
+                if rule.unknown_pod if source.name == INGRESS_CONTROLLER else rule.unknown_address:
+                    found |= rule.ports_at(destination)
+            elif isinstance(source, int):
+                if rule.atoms >> source & 1:
+                    found |= rule.ports_at(destination)
+            elif self.is_host(source):
+                if rule.unknown_address:
+                    found |= rule.ports_at(destination)
+            elif rule.pods >> source.index & 1:
+                found |= rule.ports_at(destination)
+        return found
+
+    def allowed(self, source: Endpoint, destination: Endpoint) -> PortSet:
+        """Every connection from `source` to `destination` that the policies allow."""
+        if isinstance(source, Workload) and source is destination:
+            return PortSet.ALL  # a pod can always reach itself
+        if isinstance(destination, Workload):
+            if isinstance(source, Workload):
+                return self.egress(source, destination) & self.ingress(destination, source)
+            if isinstance(source, Entry):
+                return self.exposed(source.name, destination) & self.ingress(destination, source)
+            return self.ingress(destination, self.atom_index(source))
+        if isinstance(source, Workload) and isinstance(destination, AddressRange):
+            return self.egress(source, self.atom_index(destination))
+        return PortSet.NONE
+
+    def atom_index(self, address: AddressRange) -> int:
+        for index, atom in enumerate(self.atoms):
+            if atom.contains(address):
+                return index
+        raise ValueError(f"{address} is not an external range of the input")
+
+    def exposed(self, entry: str, workload: Workload) -> PortSet:
+        found = PortSet.NONE
+        for exposure in self.cluster.exposures:
+            if exposure.entry == entry and exposure.workload is workload:
+                found |= exposure.ports
+        return found
+
+    # Every connection ----------------------------------------------------------------------------------
+
+    def connections(self) -> Iterator[tuple[Endpoint, Endpoint, PortSet]]:
+        """Every allowed connection between distinct endpoints, in no particular order."""
+        workloads = self.workloads
+        egress_isolated = self.isolated[EGRESS]
+        reach = self._egress_reach()
+        for destination in workloads:
+            bit = 1 << destination.index
+            for sources, ports in self._ingress_regions(destination):
+                sources &= ~bit
+                for index in iter_bits(sources & ~egress_isolated):
+                    yield workloads[index], destination, ports
+                for index in iter_bits(sources & egress_isolated & reach[destination.index]):
+                    source = workloads[index]
+                    conn = ports & self.egress(source, destination)
+                    if conn:
+                        yield source, destination, conn
+        for workload in workloads:
+            for index in range(len(self.atoms)):
+                out = self.egress(workload, index)
+                if out:
+                    yield workload, self.atoms[index], out
+                into = self.ingress(workload, index)
+                if into:
+                    yield self.atoms[index], workload, into
+        exposed: dict[tuple[str, int], PortSet] = {}
+        for exposure in self.cluster.exposures:
+            key = (exposure.entry, exposure.workload.index)
+            exposed[key] = exposed.get(key, PortSet.NONE) | exposure.ports
+        for (entry, index), ports in exposed.items():
+            conn = ports & self.ingress(workloads[index], Entry(entry))
+            if conn:
+                yield Entry(entry), workloads[index], conn
+
+    def _ingress_regions(self, destination: Workload) -> list[tuple[int, PortSet]]:
+        if not self.isolated[INGRESS] >> destination.index & 1:
+            return [(self.all, PortSet.ALL)]
+        pieces = []
+        host_ports = PortSet.NONE
+        for rule in self.rules[INGRESS][destination.index]:
+            ports = rule.ports_at(destination)
+            pieces.append((rule.pods, ports))
+            if rule.unknown_address:
+                host_ports |= ports
+        if self.host and host_ports:
+            pieces.append((self.host, host_ports))
+        return disjoint(pieces)
+
+    def _egress_reach(self) -> list[int]:
+        """Per destination workload, the egress-isolated workloads some egress rule of which admits it."""
+        reach = [0] * len(self.workloads)
+        by_targets: dict[int, int] = {}
+        for index in iter_bits(self.isolated[EGRESS]):
+            targets = 0
+            for rule in self.rules[EGRESS][index]:
+                targets |= rule.pods
+                if rule.unknown_address:
+                    targets |= self.host
+            by_targets[targets] = by_targets.get(targets, 0) | (1 << index)
+        for targets, sources in by_targets.items():
+            for index in iter_bits(targets):
+                reach[index] |= sources
+        return reach
+
+
+EXTERNAL_ENTRY, INGRESS_ENTRY = Entry(EXTERNAL), Entry(INGRESS_CONTROLLER)
