@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kcheck import __version__
-from kcheck.cli import lint, resources, rules
+from kcheck.cli import lint, netpol, resources, rules
 
 EXIT_INTERNAL_ERROR = 3
 
@@ -25,6 +25,7 @@ app = typer.Typer(
 app.command(name="lint")(lint.lint_command)
 app.command(name="baseline")(lint.baseline_command)
 app.command(name="resources")(resources.resources_command)
+app.add_typer(netpol.app, name="netpol")
 app.add_typer(rules.app, name="rules")
 
 

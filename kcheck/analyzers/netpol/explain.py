@@ -22,6 +22,7 @@ from kcheck.analyzers.netpol.cluster import (
 from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer, PortMatch
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, port_match_set
+from kcheck.analyzers.netpol.render import conn_label, endpoint_label
 from kcheck.core.errors import UsageError
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.selectors import DOES_NOT_EXIST, EXISTS, IN, NOT_IN, Requirement, Selector
@@ -301,3 +302,49 @@ def _port_mismatch(match: PortMatch, destination: Endpoint, port: Port | None) -
 
 def _port_text(port: Port | None) -> str:
     return "any port" if port is None else f"{port[0]} {port[1]}"
+
+
+def render_explanation(document: dict[str, Any]) -> str:
+    """The explanation as text: the verdict, then each side's policies and rules with their locations."""
+    port = document["port"]
+    what = f" on {port['protocol']} {port['port']}" if port else ""
+    verdict = "ALLOWED" if document["allowed"] else "DENIED"
+    lines = [f"{endpoint_label(document['src'])} => {endpoint_label(document['dst'])}{what}: {verdict}"]
+    lines.append(f"allowed connections: {conn_label(document['conn'])}")
+    lines += [f"note: {note}" for note in document["notes"]]
+    for direction in ("egress", "ingress"):
+        side = document[direction]
+        if side is None:
+            continue
+        lines.append("")
+        endpoint = endpoint_label(side["endpoint"])
+        if not side["isolated"]:
+            lines.append(
+                f"{direction} of {endpoint}: not isolated (no policy selects it for {direction}): all"
+            )
+        else:
+            count = len(side["policies"])
+            lines.append(
+                f"{direction} of {endpoint}: isolated by {count} {'policy' if count == 1 else 'policies'}; "
+                f"allows {conn_label(side['allows'])}"
+            )
+        for policy in side["policies"]:
+            lines.append(
+                f"  NetworkPolicy {policy['namespace']}/{policy['name']} "
+                f"({policy['file']}:{policy['line']}:{policy['column']})"
+            )
+            if not policy["rules"]:
+                lines.append(f"    no {direction} rules: denies all {direction}")
+            for rule in policy["rules"]:
+                where = f"{rule['file']}:{rule['line']}:{rule['column']}"
+                name = f"{direction}[{rule['index']}]"
+                if rule["matched"]:
+                    lines.append(f"    {name} ({where}): matches, allows {conn_label(rule['ports'])}")
+                else:
+                    lines.append(f"    {name} ({where}): does not match")
+                for reason in rule["reasons"]:
+                    lines.append(
+                        f"      {reason['file']}:{reason['line']}:{reason['column']}: {reason['message']}"
+                    )
+        lines += [f"  note: {note}" for note in side["notes"]]
+    return "\n".join(lines) + "\n"

@@ -3,8 +3,8 @@ module) as text, JSON, CSV, Markdown, a Graphviz DOT graph or a Mermaid flowchar
 
 Renderers read the document only: the same document gives the same bytes. Connections keep the document's
 order (the engine sorts them); graph nodes are declared in a fixed order (namespaces, then workloads by name
-and kind; entry points; address ranges by address), and their ids derive from the endpoint alone, so a
-node keeps its id when the rest of the graph changes.
+and kind; entry points; address ranges by address), and a node's id derives from its endpoint alone (with
+a hash appended where two endpoints would get the same id), so it keeps that id when the graph changes.
 """
 
 from __future__ import annotations
@@ -188,9 +188,8 @@ class _Graph:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.connections = [(_key(src), _key(dst), conn) for src, dst, conn in _connections(document)]
         keys = {key for src, dst, _ in self.connections for key in (src, dst)}
-        workloads = sorted((k for k in keys if k[0] == "workload"), key=lambda k: (k[1], k[2], k[3]))
         self.namespaces: dict[str, list[_Key]] = {}
-        for key in workloads:
+        for key in sorted(k for k in keys if k[0] == "workload"):  # by namespace, name, kind
             self.namespaces.setdefault(key[1], []).append(key)
         self.entries = sorted(k for k in keys if k[0] == "entry")
         self.ranges = sorted((k for k in keys if k[0] == "ip"), key=_address_order)
@@ -307,6 +306,11 @@ def _mermaid_text(text: str) -> str:
     return _LINE_BREAK.sub("<br/>", "".join(_MERMAID_ENTITIES.get(ch, ch) for ch in text))
 
 
+def _mermaid_comment(text: str) -> str:
+    """One line and no `%`: `%%{...}%%` anywhere in the text is a Mermaid directive."""
+    return _comment(text).replace("%", "#37;")
+
+
 _MERMAID_CLASSES = (
     ("workload", "fill:#dbeafe,stroke:#1e40af,color:#111827"),
     ("entry", "fill:#fde68a,stroke:#b45309,color:#111827"),
@@ -325,9 +329,8 @@ def _render_mermaid(document: Mapping[str, Any]) -> str:
         ).items()
     }
     lines = ["flowchart LR"]
-    # No `%` inside a comment: `%%{...}%%` anywhere in the text is a Mermaid directive.
     lines += [
-        f"  %% assumption {_comment(key).replace('%', '#37;')}: {_comment(value).replace('%', '#37;')}"
+        f"  %% assumption {_mermaid_comment(key)}: {_mermaid_comment(value)}"
         for key, value in _assumptions(document)
     ]
     for namespace, workloads in graph.namespaces.items():

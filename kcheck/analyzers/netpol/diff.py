@@ -1,0 +1,205 @@
+"""`kcheck netpol diff BASE HEAD`: the connections a change adds, removes and changes. Both versions are
+analysed over one partition of the external address space (cut at the CIDR boundaries of both), so their
+ranges compare one to one. A connection HEAD allows beyond BASE can be reported as a finding located at the
+rule of HEAD that allows it (SARIF, for pull request review)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kcheck.analyzers.netpol.cluster import Cluster, Endpoint, Entry, Workload, endpoint_json
+from kcheck.analyzers.netpol.connectivity import sorted_connections
+from kcheck.analyzers.netpol.facts import EGRESS, INGRESS
+from kcheck.analyzers.netpol.ports import PortSet
+from kcheck.analyzers.netpol.reach import CompiledRule, Reachability
+from kcheck.analyzers.netpol.render import conn_label, endpoint_label
+from kcheck.core.findings import Finding, RelatedLocation
+from kcheck.core.location import Location
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
+from kcheck.core.severity import Severity
+
+# Reported by `kcheck netpol diff --format sarif|github|text`, never by `kcheck lint` (it needs two versions).
+NEWLY_ALLOWED = RuleSpec(
+    id="KC350",
+    name="newly-allowed-connection",
+    summary="A connection the change allows that the base did not.",
+    severity=Severity.WARNING,
+    category=Category.SECURITY,
+    message="{src} can now connect to {dst} on {ports}{before}",
+    remediation="Check that the new connection is intended; narrow the rule's peers or ports if not.",
+    docs="Reported by `kcheck netpol diff BASE HEAD` for each connection HEAD allows beyond BASE, at "
+    "the rule of HEAD that allows it (the destination's ingress rule, else the source's egress rule, else "
+    "the workload no policy isolates any longer).",
+    precision=Precision.HIGH,
+    profile=Profile.STRICT,
+)
+
+Key = tuple[tuple[str, str], ...]
+
+
+def _key(endpoint: Endpoint) -> Key:
+    return tuple(sorted(endpoint_json(endpoint).items()))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    source: Endpoint  # HEAD's endpoint where it has one, else BASE's
+    destination: Endpoint
+    before: PortSet
+    after: PortSet
+
+    @property
+    def kind(self) -> str:
+        if not self.before:
+            return "added"
+        if not self.after:
+            return "removed"
+        return "changed"
+
+
+def analyse_pair(base: Cluster, head: Cluster) -> tuple[Reachability, Reachability]:
+    return Reachability(base, head.blocks), Reachability(head, base.blocks)
+
+
+def changes(base: Reachability, head: Reachability) -> list[Change]:
+    before = {(_key(s), _key(d)): (s, d, p) for s, d, p in sorted_connections(base)}
+    after = {(_key(s), _key(d)): (s, d, p) for s, d, p in sorted_connections(head)}
+    found: list[Change] = []
+    for key, (source, destination, ports) in after.items():
+        old = before.get(key)
+        if old is None:
+            found.append(Change(source, destination, PortSet.NONE, ports))
+        elif old[2] != ports:
+            found.append(Change(source, destination, old[2], ports))
+    for key, (source, destination, ports) in before.items():
+        if key not in after:
+            found.append(Change(source, destination, ports, PortSet.NONE))
+    order = {"added": 0, "changed": 1, "removed": 2}
+    found.sort(key=lambda c: (order[c.kind], _key(c.source), _key(c.destination)))
+    return found
+
+
+def diff_document(found: list[Change]) -> dict[str, Any]:
+    def entry(change: Change) -> dict[str, Any]:
+        item: dict[str, Any] = {"src": endpoint_json(change.source), "dst": endpoint_json(change.destination)}
+        if change.kind == "changed":
+            item["before"] = change.before.to_json()
+            item["after"] = change.after.to_json()
+            item["added"] = (change.after - change.before).to_json()
+            item["removed"] = (change.before - change.after).to_json()
+        else:
+            item["conn"] = (change.after or change.before).to_json()
+        return item
+
+    return {
+        "version": 1,
+        "added": [entry(c) for c in found if c.kind == "added"],
+        "removed": [entry(c) for c in found if c.kind == "removed"],
+        "changed": [entry(c) for c in found if c.kind == "changed"],
+    }
+
+
+def newly_allowed_findings(head: Reachability, found: list[Change]) -> Iterator[Finding]:
+    for change in found:
+        new = change.after - change.before
+        if not new:
+            continue
+        location, related = _deciding(head, change.source, change.destination, new)
+        before = f" (before: {change.before})" if change.before else ""
+        message = NEWLY_ALLOWED.message.format(
+            src=_name(change.source), dst=_name(change.destination), ports=new, before=before
+        )
+        yield Finding(
+            NEWLY_ALLOWED.id,
+            NEWLY_ALLOWED.name,
+            NEWLY_ALLOWED.severity,
+            message,
+            location,
+            related=related,
+        )
+
+
+def _name(endpoint: Endpoint) -> str:
+    return str(endpoint)
+
+
+def _deciding(
+    head: Reachability, source: Endpoint, destination: Endpoint, new: PortSet
+) -> tuple[Location, tuple[RelatedLocation, ...]]:
+    """Where a new connection is decided: the destination's ingress rule that admits it, then the source's
+    egress rule; the other side's rule is a related location. With neither (no policy isolates either end),
+    the destination workload."""
+    ingress_rule = egress_rule = None
+    if isinstance(destination, Workload):
+        key = head.atom_index(source) if not isinstance(source, (Workload, Entry)) else source
+        ingress_rule = _admitting(head, INGRESS, destination, key, destination, new)
+    if isinstance(source, Workload):
+        key_d = (
+            head.atom_index(destination) if not isinstance(destination, (Workload, Entry)) else destination
+        )
+        egress_rule = _admitting(head, EGRESS, source, key_d, destination, new)
+    chosen = [r for r in (ingress_rule, egress_rule) if r is not None]
+    if chosen:
+        first, *others = chosen
+        related = tuple(
+            RelatedLocation(r.policy.obj.locate(r.rule.path), f"also allowed by {r.policy} {_rule_name(r)}")
+            for r in others
+        )
+        return first.policy.obj.locate(first.rule.path), related
+    workload = destination if isinstance(destination, Workload) else source
+    assert isinstance(workload, Workload)
+    return workload.obj.locate(("metadata", "name")), ()
+
+
+def _rule_name(rule: CompiledRule) -> str:
+    return f"{rule.rule.direction.lower()}[{rule.rule.index}]"
+
+
+def _admitting(
+    head: Reachability,
+    direction: str,
+    own: Workload,
+    peer: Any,
+    destination: Endpoint,
+    new: PortSet,
+) -> CompiledRule | None:
+    for rule in head.rules[direction][own.index]:
+        if isinstance(peer, Entry):
+            admits = rule.unknown_pod if peer.name == "ingress-controller" else rule.unknown_address
+        elif isinstance(peer, int):
+            admits = bool(rule.atoms >> peer & 1)
+        elif head.is_host(peer):
+            admits = rule.unknown_address
+        else:
+            admits = bool(rule.pods >> peer.index & 1)
+        if admits and rule.ports_at(destination if isinstance(destination, Workload) else None) & new:
+            return rule
+    return None
+
+
+def render_diff(document: dict[str, Any], markdown: bool = False) -> str:
+    """The diff document as text lines or Markdown tables."""
+    lines: list[str] = []
+    for kind in ("added", "removed", "changed"):
+        items = document[kind]
+        if not items:
+            continue
+        lines.append(
+            f"## {kind.capitalize()} connections" if markdown else f"{kind.capitalize()} connections:"
+        )
+        if markdown:
+            lines += ["", "| source | destination | connections |", "|---|---|---|"]
+        for item in items:
+            conn = (
+                conn_label(item["conn"])
+                if "conn" in item
+                else f"{conn_label(item['before'])} -> {conn_label(item['after'])}"
+            )
+            src, dst = endpoint_label(item["src"]), endpoint_label(item["dst"])
+            lines.append(f"| {src} | {dst} | {conn} |" if markdown else f"  {src} => {dst} : {conn}")
+        lines.append("")
+    if not lines:
+        lines.append("no change in allowed connections")
+    return "\n".join(lines).rstrip("\n") + "\n"
