@@ -12,7 +12,14 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kcheck.analyzers.family import Enabled, Family, Result
-from kcheck.analyzers.netpol import invalid_network_policy
+from kcheck.analyzers.netpol import (
+    egress_blocks_dns,
+    invalid_network_policy,
+    ip_block_covers_cluster_network,
+    network_policy_section_ignored,
+    network_policy_selects_nothing,
+    workload_not_isolated,
+)
 from kcheck.analyzers.netpol.analysis import FAMILY_NAME, analyse
 from kcheck.analyzers.netpol.facts import PolicyFacts, WorkloadFacts, policy_facts, workload_facts
 from kcheck.core.location import ObjectPath
@@ -23,7 +30,14 @@ from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import NetworkPolicy
 
-RULE_MODULES = (invalid_network_policy,)
+RULE_MODULES = (
+    invalid_network_policy,
+    network_policy_selects_nothing,
+    network_policy_section_ignored,
+    egress_blocks_dns,
+    ip_block_covers_cluster_network,
+    workload_not_isolated,
+)
 _WORKLOAD_KINDS = frozenset(kinds.WORKLOADS)
 
 
@@ -55,10 +69,14 @@ def _located_paths(obj: K8sObject, fact: object | None) -> Iterable[ObjectPath]:
     """Where findings and explanations point: every rule, peer and port of a policy; a workload's ports."""
     yield ("metadata", "name")
     if isinstance(fact, PolicyFacts):
-        yield from (("spec",), ("spec", "podSelector"), ("spec", "policyTypes"))
+        yield from (("spec",), ("spec", "podSelector"), ("spec", "policyTypes"), ("spec", "ingress"))
+        yield ("spec", "egress")
         for rule in (*fact.ingress, *fact.egress):
             yield rule.path
-            yield from (peer.path for peer in rule.peers)
+            for peer in rule.peers:
+                yield peer.path
+                if peer.is_ip_block:
+                    yield (*peer.path, "ipBlock", "cidr")
             yield from (port.path for port in rule.ports)
         yield from (problem.path for problem in fact.problems)
     elif isinstance(fact, WorkloadFacts):
