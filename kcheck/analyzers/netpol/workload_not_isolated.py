@@ -70,7 +70,6 @@ from kcheck.core.severity import Severity
 from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 
-
 Direction = Literal["Ingress", "Egress"]
 
 
