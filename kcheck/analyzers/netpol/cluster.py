@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kcheck.analyzers.netpol.addresses import AddressRange, cidr_range
+from kcheck.analyzers.netpol.admin import AdminPolicyFacts
 from kcheck.analyzers.netpol.facts import ContainerPort, PolicyFacts, WorkloadFacts
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.core.location import ObjectPath
@@ -105,6 +106,18 @@ class Policy:
         return f"{self.namespace}/{self.name}"
 
 
+@dataclass(eq=False, slots=True)
+class AdminPolicy:
+    """An AdminNetworkPolicy, BaselineAdminNetworkPolicy or ClusterNetworkPolicy (cluster-scoped)."""
+
+    obj: K8sObject
+    name: str
+    facts: AdminPolicyFacts
+
+    def __str__(self) -> str:
+        return f"{self.facts.kind} {self.name}"
+
+
 @dataclass(frozen=True, slots=True)
 class Exposure:
     """Traffic an entry point sends to a workload: the ports, and the object (Ingress, route, Service) and
@@ -129,6 +142,8 @@ class Cluster:
     # Every address range an ipBlock of the input names (external ranges are cut at their boundaries).
     blocks: list[AddressRange] = field(default_factory=list)
     services: list[Service] = field(default_factory=list)
+    admin_policies: list[AdminPolicy] = field(default_factory=list)
+    invalid_admin_policies: list[AdminPolicy] = field(default_factory=list)
 
     def workload(self, text: str) -> Workload | None:
         """`namespace/name[Kind]`, or `namespace/name` when one workload has that name."""
@@ -148,6 +163,8 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
     policies: list[Policy] = []
     invalid: list[Policy] = []
     routes: list[tuple[K8sObject, RouteFacts]] = []
+    admins: list[AdminPolicy] = []
+    invalid_admin: list[AdminPolicy] = []
     for obj, fact in inventory.objects_with_facts(family):
         namespace = inventory.namespace_of(obj) or inventory.default_namespace
         if isinstance(fact, WorkloadFacts):
@@ -168,6 +185,9 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
             (invalid if fact.problems else policies).append(policy)
         elif isinstance(fact, RouteFacts):
             routes.append((obj, fact))
+        elif isinstance(fact, AdminPolicyFacts):
+            admin = AdminPolicy(obj, obj.metadata.name or "", fact)
+            (invalid_admin if fact.problems else admins).append(admin)
     namespaces = {name: dict(info.labels) for name, info in inventory.namespaces.items()}
     services = [s for s in inventory.of_kind("", "Service") if isinstance(s, Service)]
     blocks = [
@@ -177,6 +197,13 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
         for rule in rules
         for peer in rule.peers
         for block in _peer_edges(peer)
+    ]
+    blocks += [
+        block
+        for admin in admins
+        for rule in (*admin.facts.ingress, *admin.facts.egress)
+        for peer in rule.peers
+        for block in peer.networks
     ]
     cluster = Cluster(
         workloads,
@@ -188,6 +215,8 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
         inventory.default_namespace,
         blocks,
         services,
+        sorted(admins, key=lambda a: (a.facts.tier != "Admin", a.facts.priority, a.name)),
+        invalid_admin,
     )
     cluster.exposures = list(_exposures(inventory, cluster, routes))
     return cluster

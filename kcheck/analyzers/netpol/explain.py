@@ -9,6 +9,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from kcheck.analyzers.netpol.addresses import AddressRange
+from kcheck.analyzers.netpol.admin import BASELINE_TIER
 from kcheck.analyzers.netpol.cluster import (
     EXTERNAL,
     INGRESS_CONTROLLER,
@@ -21,7 +22,7 @@ from kcheck.analyzers.netpol.cluster import (
 )
 from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer, PortMatch
 from kcheck.analyzers.netpol.ports import PortSet
-from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, port_match_set
+from kcheck.analyzers.netpol.reach import CompiledAdminRule, CompiledRule, Reachability, port_match_set
 from kcheck.analyzers.netpol.render import conn_label, endpoint_label
 from kcheck.core.errors import UsageError
 from kcheck.core.location import ObjectPath
@@ -144,12 +145,40 @@ def _side(
         for p in reach.cluster.policies
         if direction in p.facts.ignored and reach.selected_by[id(p)] >> own.index & 1
     ]
+    steps = reach.admin_steps(
+        direction, own, _peer_key(reach, other), destination if isinstance(destination, Workload) else None
+    )
     return {
         "endpoint": endpoint_json(own),
         "isolated": bool(policies),
         "allows": allows.to_json(),
+        "admin": [
+            _admin_step(rule, ports) for rule, ports in steps if rule.admin.facts.tier != BASELINE_TIER
+        ],
         "policies": listed,
+        "baseline": [
+            _admin_step(rule, ports) for rule, ports in steps if rule.admin.facts.tier == BASELINE_TIER
+        ],
         "notes": ignoring,
+    }
+
+
+def _admin_step(rule: CompiledAdminRule, ports: PortSet) -> dict[str, Any]:
+    """An admin tier's rule that decides `ports` of the connection."""
+    admin = rule.admin
+    location = admin.obj.locate(rule.rule.path)
+    return {
+        "kind": admin.facts.kind,
+        "name": admin.name,
+        "tier": admin.facts.tier,
+        "priority": admin.facts.priority,
+        "rule": rule.rule.index,
+        "ruleName": rule.rule.name,
+        "action": rule.rule.action,
+        "ports": ports.to_json(),
+        "file": location.path,
+        "line": location.span.line,
+        "column": location.span.column,
     }
 
 
@@ -328,6 +357,8 @@ def render_explanation(document: dict[str, Any]) -> str:
                 f"{direction} of {endpoint}: isolated by {count} {'policy' if count == 1 else 'policies'}; "
                 f"allows {conn_label(side['allows'])}"
             )
+        for step in side["admin"]:
+            lines.append(_step_line(step))
         for policy in side["policies"]:
             lines.append(
                 f"  NetworkPolicy {policy['namespace']}/{policy['name']} "
@@ -346,5 +377,16 @@ def render_explanation(document: dict[str, Any]) -> str:
                     lines.append(
                         f"      {reason['file']}:{reason['line']}:{reason['column']}: {reason['message']}"
                     )
+        for step in side["baseline"]:
+            lines.append(_step_line(step))
         lines += [f"  note: {note}" for note in side["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _step_line(step: dict[str, Any]) -> str:
+    name = f" ({step['ruleName']})" if step["ruleName"] else ""
+    return (
+        f"  {step['tier']} tier: {step['kind']} {step['name']} (priority {step['priority']}) "
+        f"rule {step['rule']}{name} ({step['file']}:{step['line']}:{step['column']}): "
+        f"{step['action']} {conn_label(step['ports'])}"
+    )

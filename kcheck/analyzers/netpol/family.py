@@ -16,10 +16,18 @@ from kcheck.analyzers.netpol import (
     egress_blocks_dns,
     invalid_network_policy,
     ip_block_covers_cluster_network,
+    namespace_selector_matches_nothing,
+    network_policy_allow_all_redundant,
+    network_policy_named_port_undefined,
+    network_policy_peer_and_or_confusion,
+    network_policy_peer_selects_nothing,
+    network_policy_redundant_rule,
     network_policy_section_ignored,
     network_policy_selects_nothing,
+    network_policy_uses_service_port,
     workload_not_isolated,
 )
+from kcheck.analyzers.netpol.admin import ADMIN_KINDS, AdminPolicyFacts, admin_facts
 from kcheck.analyzers.netpol.analysis import FAMILY_NAME, analyse
 from kcheck.analyzers.netpol.facts import PolicyFacts, WorkloadFacts, policy_facts, workload_facts
 from kcheck.core.location import ObjectPath
@@ -37,6 +45,13 @@ RULE_MODULES = (
     egress_blocks_dns,
     ip_block_covers_cluster_network,
     workload_not_isolated,
+    network_policy_peer_and_or_confusion,
+    network_policy_allow_all_redundant,
+    network_policy_redundant_rule,
+    network_policy_peer_selects_nothing,
+    network_policy_named_port_undefined,
+    namespace_selector_matches_nothing,
+    network_policy_uses_service_port,
 )
 _WORKLOAD_KINDS = frozenset(kinds.WORKLOADS)
 
@@ -62,6 +77,8 @@ def _facts(obj: K8sObject) -> Any:
         return workload_facts(obj)
     if group_kind in ROUTE_KINDS:
         return route_facts(obj)
+    if group_kind in ADMIN_KINDS:
+        return admin_facts(obj)
     return None
 
 
@@ -78,6 +95,19 @@ def _located_paths(obj: K8sObject, fact: object | None) -> Iterable[ObjectPath]:
                 if peer.is_ip_block:
                     yield (*peer.path, "ipBlock", "cidr")
             yield from (port.path for port in rule.ports)
+        yield from (problem.path for problem in fact.problems)
+    elif isinstance(fact, AdminPolicyFacts):
+        yield from (
+            ("spec",),
+            ("spec", "priority"),
+            ("spec", "subject"),
+            ("spec", "ingress"),
+            ("spec", "egress"),
+        )
+        for admin_rule in (*fact.ingress, *fact.egress):
+            yield from (admin_rule.path, (*admin_rule.path, "action"))
+            yield from (peer.path for peer in admin_rule.peers)
+            yield from (port.path for port in admin_rule.ports)
         yield from (problem.path for problem in fact.problems)
     elif isinstance(fact, WorkloadFacts):
         yield fact.template_path

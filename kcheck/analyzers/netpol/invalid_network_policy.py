@@ -6,6 +6,11 @@ subsets of it; a port protocol other than TCP, UDP and SCTP; a port number out o
 is not a valid IANA service name; an `endPort` without a numeric `port` or below it; an unknown
 `policyTypes` value; an invalid label selector.
 
+AdminNetworkPolicy, BaselineAdminNetworkPolicy and ClusterNetworkPolicy objects are checked the same way
+against their API's rules (a subject with exactly one of `namespaces` and `pods`, known actions, a priority
+from 0 to 1000, rules with at least one peer, valid CIDRs and port ranges, a BaselineAdminNetworkPolicy named
+`default`).
+
 The reachability analysis leaves such a policy out, as the cluster would never hold it.
 
 ## Why is this bad?
@@ -48,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from kcheck.analyzers.netpol.admin import ADMIN_KINDS
 from kcheck.analyzers.netpol.reach import Reachability
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
@@ -58,13 +64,13 @@ from kcheck.model.base import K8sObject
 RULE = RuleSpec(
     id="KC301",
     name="invalid-network-policy",
-    summary="A NetworkPolicy the API server rejects.",
+    summary="A NetworkPolicy (or an admin network policy) the API server rejects.",
     severity=Severity.ERROR,
     category=Category.CORRECTNESS,
-    message="NetworkPolicy {policy} is invalid: {problem}",
+    message="{policy} is invalid: {problem}",
     remediation="Fix the field the message names; the API server rejects the whole policy.",
     docs=__doc__ or "",
-    applies_to=kinds.NETWORK_POLICIES,
+    applies_to=(*kinds.NETWORK_POLICIES, *sorted(ADMIN_KINDS)),
     precision=Precision.HIGH,
     profile=Profile.MINIMAL,
     references=("https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/",),
@@ -74,4 +80,10 @@ RULE = RuleSpec(
 def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     for policy in reach.cluster.invalid_policies:
         for problem in policy.facts.problems:
-            yield policy.obj, Violation(problem.path, {"policy": str(policy), "problem": problem.message})
+            yield (
+                policy.obj,
+                Violation(problem.path, {"policy": f"NetworkPolicy {policy}", "problem": problem.message}),
+            )
+    for admin in reach.cluster.invalid_admin_policies:
+        for problem in admin.facts.problems:
+            yield admin.obj, Violation(problem.path, {"policy": str(admin), "problem": problem.message})

@@ -18,13 +18,15 @@ sources, so the work follows the connections that exist, not the pairs of worklo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kcheck.analyzers.netpol.addresses import AddressRange, atoms_within, partition, subtract
+from kcheck.analyzers.netpol.admin import ACCEPT, BASELINE_TIER, DENY, PASS, AdminRule
 from kcheck.analyzers.netpol.cluster import (
     EXTERNAL,
     INGRESS_CONTROLLER,
+    AdminPolicy,
     Cluster,
     Endpoint,
     Entry,
@@ -123,6 +125,21 @@ def match_ports(matches: Sequence[PortMatch], destination: Workload | None) -> P
     return found
 
 
+def refine(universe: int, splitters: Sequence[int]) -> list[int]:
+    """`universe` split into the classes of members that every splitter keeps together."""
+    classes = [universe] if universe else []
+    for splitter in splitters:
+        split: list[int] = []
+        for bits in classes:
+            inside = bits & splitter
+            if inside and inside != bits:
+                split += [inside, bits & ~splitter]
+            else:
+                split.append(bits)
+        classes = split
+    return classes
+
+
 def disjoint(pieces: Sequence[tuple[int, PortSet]]) -> list[tuple[int, PortSet]]:
     """Split overlapping (bitset, ports) pieces into disjoint bitsets, each with the union of the ports of
     the pieces that cover it; bitsets with equal ports are merged."""
@@ -194,6 +211,23 @@ class Reachability:
             direction: sum(1 << i for i, policies in enumerate(self.isolating[direction]) if policies)
             for direction in (INGRESS, EGRESS)
         }
+        # Per workload and direction: the admin tiers' rules that apply to it, in evaluation order.
+        self.admin_rules: dict[str, list[list[CompiledAdminRule]]] = {
+            d: [[] for _ in workloads] for d in (INGRESS, EGRESS)
+        }
+        self.admin_subjects: dict[int, int] = {}
+        for admin in cluster.admin_policies:
+            self._add_admin(admin)
+        self._admin_egress_cache: dict[int, list[tuple[int, PortSet]]] = {}
+        by_ports: dict[tuple[object, ...], int] = {}
+        for workload in workloads:
+            key = tuple((p.name, p.protocol, p.number) for p in workload.ports)
+            by_ports[key] = by_ports.get(key, 0) | (1 << workload.index)
+        self.port_classes = list(by_ports.values())
+        self.admin_touched = {
+            direction: sum(1 << i for i, rules in enumerate(self.admin_rules[direction]) if rules)
+            for direction in (INGRESS, EGRESS)
+        }
 
     # Selection -----------------------------------------------------------------------------------------
 
@@ -257,13 +291,115 @@ class Reachability:
                 self.isolating[direction][index].append(policy)
                 self.rules[direction][index].extend(rules)
 
+    def _add_admin(self, admin: AdminPolicy) -> None:
+        facts = admin.facts
+        subject = (
+            self.namespaces_matching(facts.subject_namespaces)
+            & self.pod_labels.select(facts.subject_pods)
+            & self.selectable
+        )
+        self.admin_subjects[id(admin)] = subject
+        for direction in (INGRESS, EGRESS):
+            rules = [self._compile_admin_rule(admin, rule) for rule in facts.rules(direction)]
+            if not rules:
+                continue
+            for index in iter_bits(subject):
+                self.admin_rules[direction][index].extend(rules)
+
+    def _compile_admin_rule(self, admin: AdminPolicy, rule: AdminRule) -> CompiledAdminRule:
+        pods = atoms = 0
+        unknown_pod = unknown_address = nodes = False
+        everything_atoms = (1 << len(self.atoms)) - 1
+        for peer in rule.peers:
+            if peer.everything:
+                pods, atoms = self.selectable, everything_atoms
+                unknown_pod = unknown_address = nodes = True
+            elif peer.namespaces is not None:
+                chosen = self.namespaces_matching(peer.namespaces) & self.selectable
+                if peer.pods is not None:
+                    chosen &= self.pod_labels.select(peer.pods)
+                pods |= chosen
+                unknown_pod = unknown_pod or (
+                    peer.namespaces.matches_everything and (peer.pods is None or peer.pods.matches_everything)
+                )
+            elif peer.networks:
+                for index in atoms_within(self.atoms, peer.networks):
+                    atoms |= 1 << index
+                if self._pod_ranges and not subtract(self._pod_ranges, peer.networks):
+                    pods |= self.selectable
+                    unknown_pod = True
+            elif peer.nodes is not None and peer.nodes.matches_everything:
+                nodes = True
+        unknown_address = unknown_address or (
+            self.ipv4_atoms != 0 and atoms & self.ipv4_atoms == self.ipv4_atoms
+        )
+        return CompiledAdminRule(admin, rule, pods, atoms, unknown_pod, unknown_address, nodes)
+
+    def admin_steps(
+        self, direction: str, own: Workload, peer: Workload | int | Entry, destination: Workload | None
+    ) -> list[tuple[CompiledAdminRule, PortSet]]:
+        """The admin tiers' rules that decide ports of this connection, in evaluation order, each with the
+        ports it decides (those no earlier rule decided)."""
+        steps: list[tuple[CompiledAdminRule, PortSet]] = []
+        remaining = PortSet.ALL
+        final = PortSet.NONE  # what the Admin tier accepted or denied
+        baseline = False
+        np_isolated = bool(self.isolated[direction] >> own.index & 1)
+        for rule in self.admin_rules[direction][own.index]:
+            if rule.admin.facts.tier == BASELINE_TIER and not baseline:
+                if np_isolated:
+                    break  # NetworkPolicies decide what the Admin tier left
+                # The Baseline tier sees what the Admin tier passed or did not match.
+                baseline, remaining = True, PortSet.ALL - final
+            if not remaining or not rule.admits(self, peer):
+                continue
+            ports = rule.ports_at(destination) & remaining
+            if ports:
+                steps.append((rule, ports))
+                remaining -= ports
+                if not baseline and rule.rule.action != PASS:
+                    final |= ports
+        return steps
+
+    def _tiers(
+        self, direction: str, own: Workload, peer: Workload | int | Entry, destination: Workload | None
+    ) -> PortSet:
+        accepted = denied = PortSet.NONE
+        baseline_denied = PortSet.NONE
+        for rule, ports in self.admin_steps(direction, own, peer, destination):
+            action = rule.rule.action
+            if rule.admin.facts.tier == BASELINE_TIER:
+                if action == DENY:
+                    baseline_denied |= ports
+            elif action == ACCEPT:
+                accepted |= ports
+            elif action == DENY:
+                denied |= ports
+        rest = PortSet.ALL - accepted - denied
+        if self.isolated[direction] >> own.index & 1:
+            if direction == INGRESS:
+                decided = self.np_ingress(own, peer)
+            else:
+                assert not isinstance(peer, Entry)
+                decided = self.np_egress(own, peer)
+            return accepted | (rest & decided)
+        return accepted | (rest - baseline_denied)
+
     # Verdicts for one pair -----------------------------------------------------------------------------
 
     def is_host(self, workload: Workload) -> bool:
         return bool(self.host >> workload.index & 1)
 
     def egress(self, source: Workload, destination: Workload | int) -> PortSet:
-        """What `source`'s egress allows to a workload or an external range (an index of `atoms`)."""
+        """What `source`'s egress allows to a workload or an external range (an index of `atoms`): the
+        admin tiers' verdict around the NetworkPolicies'."""
+        if self.admin_touched[EGRESS] >> source.index & 1:
+            at = destination if isinstance(destination, Workload) else None
+            return self._tiers(EGRESS, source, destination, at)
+        return self.np_egress(source, destination)
+
+    def np_egress(self, source: Workload, destination: Workload | int) -> PortSet:
+        """What the NetworkPolicies isolating `source` for egress allow (everything when none does)."""
         if not self.isolated[EGRESS] >> source.index & 1:
             return PortSet.ALL
         found = PortSet.NONE
@@ -280,7 +416,14 @@ class Reachability:
         return found
 
     def ingress(self, destination: Workload, source: Workload | int | Entry) -> PortSet:
-        """What `destination`'s ingress allows from a workload, an external range or an entry point."""
+        """What `destination`'s ingress allows from a workload, an external range or an entry point: the
+        admin tiers' verdict around the NetworkPolicies'."""
+        if self.admin_touched[INGRESS] >> destination.index & 1:
+            return self._tiers(INGRESS, destination, source, destination)
+        return self.np_ingress(destination, source)
+
+    def np_ingress(self, destination: Workload, source: Workload | int | Entry) -> PortSet:
+        """What the NetworkPolicies isolating `destination` for ingress allow (everything when none does)."""
         if not self.isolated[INGRESS] >> destination.index & 1:
             return PortSet.ALL
         found = PortSet.NONE
@@ -330,19 +473,30 @@ class Reachability:
     def connections(self) -> Iterator[tuple[Endpoint, Endpoint, PortSet]]:
         """Every allowed connection between distinct endpoints, in no particular order."""
         workloads = self.workloads
+        # Sources whose egress something restricts: NetworkPolicies (`reach` prunes those to the
+        # destinations some rule admits) or an admin tier (checked pair by pair).
         egress_isolated = self.isolated[EGRESS]
+        admin_egress = self.admin_touched[EGRESS]
+        restricted = egress_isolated | admin_egress
         reach = self._egress_reach()
         for destination in workloads:
             bit = 1 << destination.index
             for sources, ports in self._ingress_regions(destination):
                 sources &= ~bit
-                for index in iter_bits(sources & ~egress_isolated):
+                for index in iter_bits(sources & ~restricted):
                     yield workloads[index], destination, ports
-                for index in iter_bits(sources & egress_isolated & reach[destination.index]):
+                for index in iter_bits(sources & egress_isolated & ~admin_egress & reach[destination.index]):
                     source = workloads[index]
                     conn = ports & self.egress(source, destination)
                     if conn:
                         yield source, destination, conn
+                for index in iter_bits(sources & admin_egress):
+                    source = workloads[index]
+                    for targets, out in self._admin_egress(source):
+                        if targets & bit:
+                            if conn := ports & out:
+                                yield source, destination, conn
+                            break
         for workload in workloads:
             for index in range(len(self.atoms)):
                 out = self.egress(workload, index)
@@ -361,6 +515,12 @@ class Reachability:
                 yield Entry(entry), workloads[index], conn
 
     def _ingress_regions(self, destination: Workload) -> list[tuple[int, PortSet]]:
+        if self.admin_touched[INGRESS] >> destination.index & 1:
+            # The verdict depends only on which rules admit the source: evaluate one source per class.
+            splitters = [r.pods for r in self.admin_rules[INGRESS][destination.index]]
+            splitters += [r.pods for r in self.rules[INGRESS][destination.index]]
+            classes = refine(self.selectable, splitters) + ([self.host] if self.host else [])
+            return self._verdicts(classes, lambda index: self.ingress(destination, self.workloads[index]))
         if not self.isolated[INGRESS] >> destination.index & 1:
             return [(self.all, PortSet.ALL)]
         pieces = []
@@ -373,6 +533,30 @@ class Reachability:
         if self.host and host_ports:
             pieces.append((self.host, host_ports))
         return disjoint(pieces)
+
+    def _verdicts(
+        self, classes: Sequence[int], verdict: Callable[[int], PortSet]
+    ) -> list[tuple[int, PortSet]]:
+        """Each class's verdict (computed for its first member), classes with equal verdicts merged."""
+        merged: dict[PortSet, int] = {}
+        for bits in classes:
+            ports = verdict((bits & -bits).bit_length() - 1)
+            if ports:
+                merged[ports] = merged.get(ports, 0) | bits
+        return [(bits, ports) for ports, bits in merged.items()]
+
+    def _admin_egress(self, source: Workload) -> list[tuple[int, PortSet]]:
+        """What an admin tier lets `source` send to each workload, by classes of destinations (the rules
+        that admit them and the ports they declare, for named ports)."""
+        found = self._admin_egress_cache.get(source.index)
+        if found is None:
+            splitters = [r.pods for r in self.admin_rules[EGRESS][source.index]]
+            splitters += [r.pods for r in self.rules[EGRESS][source.index]]
+            splitters += [self.host, *self.port_classes]
+            classes = refine(self.all, splitters)
+            found = self._verdicts(classes, lambda index: self.egress(source, self.workloads[index]))
+            self._admin_egress_cache[source.index] = found
+        return found
 
     def _egress_reach(self) -> list[int]:
         """Per destination workload, the egress-isolated workloads some egress rule of which admits it."""
@@ -389,6 +573,43 @@ class Reachability:
             for index in iter_bits(targets):
                 reach[index] |= sources
         return reach
+
+
+@dataclass(eq=False, slots=True)
+class CompiledAdminRule:
+    """An admin tier's rule with the peers it matches (as `CompiledRule`; `nodes`: hostNetwork workloads,
+    whose address is a node's)."""
+
+    admin: AdminPolicy
+    rule: AdminRule
+    pods: int
+    atoms: int
+    unknown_pod: bool
+    unknown_address: bool
+    nodes: bool
+
+    def admits(self, reach: Reachability, peer: Workload | int | Entry) -> bool:
+        if isinstance(peer, Entry):
+            return self.unknown_pod if peer.name == INGRESS_CONTROLLER else self.unknown_address
+        if isinstance(peer, int):
+            return bool(self.atoms >> peer & 1)
+        if reach.is_host(peer):
+            return self.nodes or self.unknown_address
+        return bool(self.pods >> peer.index & 1)
+
+    def ports_at(self, destination: Workload | None) -> PortSet:
+        if not self.rule.ports:
+            return PortSet.ALL
+        found = PortSet.NONE
+        for port in self.rule.ports:
+            if port.name is None:
+                assert port.protocol is not None
+                found |= PortSet.of(port.protocol, port.low, port.high)
+            elif destination is not None:
+                for declared in destination.ports:
+                    if declared.name == port.name:
+                        found |= PortSet.of(declared.protocol, declared.number, declared.number)
+        return found
 
 
 EXTERNAL_ENTRY, INGRESS_ENTRY = Entry(EXTERNAL), Entry(INGRESS_CONTROLLER)

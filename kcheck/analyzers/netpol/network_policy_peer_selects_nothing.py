@@ -1,0 +1,237 @@
+"""## What it does
+Reports a `from`/`to` peer of a NetworkPolicy whose `podSelector` matches the pods of no workload of the
+input, where that can be known: every namespace the peer can reach is in the input and holds workloads. A
+peer without `namespaceSelector` reaches the policy's namespace; one with it, the namespaces of the input
+that it matches. The message names the workloads whose pods carry the selector's keys with other values:
+what it was probably meant to match.
+
+Not reported: `podSelector: {}`; a `namespaceSelector: {}` peer, or one naming (by
+`kubernetes.io/metadata.name`) a namespace the input does not hold, which reach pods deployed from
+elsewhere; a peer reaching a namespace without workloads in the input; a `namespaceSelector` that matches
+no namespace at all (that is `namespace-selector-matches-nothing`); selectors on labels controllers set at
+run time (`pod-template-hash`, a StatefulSet pod's name). Labels alone decide: a peer that matches only
+`hostNetwork` pods is not this rule's finding. Rules of a direction that `policyTypes` leaves out have no
+effect and are not checked. Pods created outside the input (by an operator) are not known, which is why the
+severity is a warning.
+
+## Why is this bad?
+The peer admits nobody: the traffic it was written to allow is denied, usually because a label was renamed
+in the workload and not in the policy. Worse, any pod later given the stale label is let in.
+
+## Example
+```yaml
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: from-web
+  namespace: shop
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: web}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: frontend}
+  template:
+    metadata:
+      labels: {app: frontend}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4.2
+```
+Use instead:
+```yaml
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: from-web
+  namespace: shop
+spec:
+  podSelector: {}
+  ingress:
+    - from:
+        - podSelector:
+            matchLabels: {app: frontend}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: {app: frontend}
+  template:
+    metadata:
+      labels: {app: frontend}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4.2
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from kcheck.analyzers.netpol.facts import INGRESS, Peer
+from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, iter_bits
+from kcheck.core.findings import RelatedViolation, Violation
+from kcheck.core.rules import Category, Precision, Profile, RuleSpec
+from kcheck.core.severity import Severity
+from kcheck.inventory.inventory import NAMESPACE_NAME_LABEL
+from kcheck.inventory.pods import RUNTIME_LABELS
+from kcheck.inventory.selectors import DOES_NOT_EXIST, EXISTS, IN, NOT_IN, Selector
+from kcheck.model import kinds
+from kcheck.model.base import K8sObject
+
+RULE = RuleSpec(
+    id="KC303",
+    name="network-policy-peer-selects-nothing",
+    summary="A NetworkPolicy peer whose podSelector matches no workload's pods in the namespaces it reaches.",
+    severity=Severity.WARNING,
+    category=Category.RELIABILITY,
+    message="NetworkPolicy {policy} {peer}: podSelector {selector} matches no pod {scope}{hint}",
+    remediation="Make the peer's podSelector match the labels of the pod template it is meant to admit.",
+    docs=__doc__ or "",
+    applies_to=kinds.NETWORK_POLICIES,
+    precision=Precision.HIGH,
+    profile=Profile.DEFAULT,
+    replaces=("kube-linter:dangling-networkpolicypeer-podselector",),
+    references=(
+        "https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource",
+    ),
+)
+
+# Labels whose values only exist at run time, or per pod (a StatefulSet pod's name and index): the input's
+# pod templates do not carry them.
+UNKNOWN_LABELS = RUNTIME_LABELS | {"statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"}
+NEAR_MISSES = 2
+
+
+def live_rules(reach: Reachability) -> Iterator[CompiledRule]:
+    """The rules of every valid policy, in file order, but those of a direction its `policyTypes` leaves
+    out (they have no effect)."""
+    for policy in reach.cluster.policies:
+        for compiled in reach.compiled[id(policy)]:
+            if compiled.rule.direction in policy.facts.isolates:
+                yield compiled
+
+
+def rule_label(compiled: CompiledRule) -> str:
+    """`ingress[0]`, `egress[1]`."""
+    rule = compiled.rule
+    return f"{rule.direction.lower()}[{rule.index}]"
+
+
+def peer_label(compiled: CompiledRule, peer: Peer) -> str:
+    """`ingress[0].from[1]`, `egress[0].to[0]`."""
+    section = "from" if compiled.rule.direction == INGRESS else "to"
+    return f"{rule_label(compiled)}.{section}[{peer.path[-1]}]"
+
+
+def selector_text(selector: Selector) -> str:
+    """The selector as `kubectl -l` writes it: `app=web,tier in (a,b),!legacy`."""
+    parts = []
+    for requirement in selector.requirements:
+        key, values = requirement.key, ",".join(sorted(requirement.values))
+        if requirement.operator == IN:
+            parts.append(f"{key}={values}" if len(requirement.values) == 1 else f"{key} in ({values})")
+        elif requirement.operator == NOT_IN:
+            parts.append(f"{key} notin ({values})")
+        elif requirement.operator == EXISTS:
+            parts.append(key)
+        elif requirement.operator == DOES_NOT_EXIST:
+            parts.append(f"!{key}")
+    return ",".join(parts) or "{}"
+
+
+def named_namespaces(selector: Selector) -> frozenset[str] | None:
+    """The namespaces a selector names by `kubernetes.io/metadata.name` (`In`), None when it names none."""
+    named: frozenset[str] | None = None
+    for requirement in selector.requirements:
+        if requirement.key == NAMESPACE_NAME_LABEL and requirement.operator == IN:
+            named = requirement.values if named is None else named & requirement.values
+    return named
+
+
+def reached_namespaces(reach: Reachability, peer: Peer, namespace: str) -> list[str] | None:
+    """The namespaces whose pods the peer can select, when the input holds all of them; None when some may
+    be outside it. Empty: the namespaceSelector matches no namespace of the input."""
+    selector = peer.namespaces
+    if selector is None:
+        return [namespace]
+    if selector.matches_everything:
+        return None
+    named = named_namespaces(selector)
+    if named is not None and not named <= set(reach.namespace_names):
+        return None
+    return [reach.namespace_names[i] for i in iter_bits(reach.namespace_labels.select(selector))]
+
+
+def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
+    for compiled in live_rules(reach):
+        policy = compiled.policy
+        for peer in compiled.rule.peers:
+            pods = peer.pods
+            if peer.is_ip_block or pods is None or pods.matches_everything:
+                continue
+            if any(r.key in UNKNOWN_LABELS for r in pods.requirements):
+                continue
+            namespaces = reached_namespaces(reach, peer, policy.namespace)
+            if not namespaces:
+                continue  # unknowable, or a namespaceSelector that matches nothing (KC311)
+            scope = 0
+            for name in namespaces:
+                in_namespace = reach.in_namespace.get(name, 0)
+                if not in_namespace:
+                    break  # its pods are deployed from elsewhere
+                scope |= in_namespace
+            else:
+                if reach.pod_labels.select(pods) & scope:
+                    continue
+                hint, related = _near_misses(reach, pods, scope)
+                if len(namespaces) == 1:
+                    where = f"in namespace {namespaces[0]}"
+                else:
+                    where = f"in namespaces {', '.join(namespaces)}"
+                if peer.namespaces is not None:
+                    where += f" (namespaceSelector {selector_text(peer.namespaces)})"
+                args = {
+                    "policy": str(policy),
+                    "peer": peer_label(compiled, peer),
+                    "selector": selector_text(pods),
+                    "scope": where,
+                    "hint": f"; {hint}" if hint else "",
+                }
+                yield policy.obj, Violation(peer.path, args, related)
+
+
+def _near_misses(
+    reach: Reachability, selector: Selector, scope: int
+) -> tuple[str, tuple[RelatedViolation, ...]]:
+    """Workloads of the scope whose pods carry some of the selector's keys with other values."""
+    keys = list(dict.fromkeys(r.key for r in selector.requirements))
+    found: list[str] = []
+    related: list[RelatedViolation] = []
+    for index in iter_bits(scope):
+        workload = reach.workloads[index]
+        shared = ",".join(f"{key}={workload.labels[key]}" for key in keys if key in workload.labels)
+        if shared:
+            found.append(f"{workload} has {shared}")
+            related.append(
+                RelatedViolation(workload.obj, ("metadata", "name"), f"the pods of {workload} have {shared}")
+            )
+            if len(found) == NEAR_MISSES:
+                break
+    return "; ".join(found), tuple(related)
