@@ -13,6 +13,7 @@ from typing import Any
 
 from kcheck.analyzers.family import Enabled, Family, Result
 from kcheck.analyzers.netpol import (
+    admin_policy_priority_overlap,
     egress_blocks_dns,
     invalid_network_policy,
     ip_block_covers_cluster_network,
@@ -52,6 +53,7 @@ RULE_MODULES = (
     network_policy_named_port_undefined,
     namespace_selector_matches_nothing,
     network_policy_uses_service_port,
+    admin_policy_priority_overlap,
 )
 _WORKLOAD_KINDS = frozenset(kinds.WORKLOADS)
 

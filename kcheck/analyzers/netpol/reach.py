@@ -215,7 +215,8 @@ class Reachability:
         self.admin_rules: dict[str, list[list[CompiledAdminRule]]] = {
             d: [[] for _ in workloads] for d in (INGRESS, EGRESS)
         }
-        self.admin_subjects: dict[int, int] = {}
+        self.admin_subjects: dict[int, int] = {}  # id(admin policy) -> the workloads it selects
+        self.compiled_admin: dict[int, dict[str, list[CompiledAdminRule]]] = {}
         for admin in cluster.admin_policies:
             self._add_admin(admin)
         self._admin_egress_cache: dict[int, list[tuple[int, PortSet]]] = {}
@@ -299,8 +300,11 @@ class Reachability:
             & self.selectable
         )
         self.admin_subjects[id(admin)] = subject
+        compiled = self.compiled_admin[id(admin)] = {}
         for direction in (INGRESS, EGRESS):
-            rules = [self._compile_admin_rule(admin, rule) for rule in facts.rules(direction)]
+            rules = compiled[direction] = [
+                self._compile_admin_rule(admin, rule) for rule in facts.rules(direction)
+            ]
             if not rules:
                 continue
             for index in iter_bits(subject):
