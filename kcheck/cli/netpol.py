@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -28,6 +28,9 @@ from kcheck.cli.lint import (
     PathsArgument,
 )
 from kcheck.core.errors import KcheckError, UsageError
+
+if TYPE_CHECKING:
+    from kcheck.analyzers.netpol.cluster import Cluster
 from kcheck.core.findings import Finding
 from kcheck.core.severity import Severity
 
@@ -72,12 +75,9 @@ def _load(
     jobs: int | None,
     host_network: str | None,
     pod_cidrs: list[str] | None,
-    extra_blocks: Any = (),
-) -> tuple[Any, list[Finding]]:
-    from kcheck.analyzers.netpol.analysis import cluster_of
-    from kcheck.analyzers.netpol.invalid_network_policy import RULE
+) -> tuple[Cluster, list[Finding]]:
+    from kcheck.analyzers.netpol.api import load
     from kcheck.engine.config import NetworkSettings, load_settings
-    from kcheck.engine.pipeline import RunRequest, lint, prepare
 
     cwd = Path.cwd()
     settings, config_path = load_settings(config, cwd)
@@ -95,19 +95,14 @@ def _load(
         except ValueError as error:
             raise UsageError(f"--host-network-pods/--pod-cidr: {_first_error(error)}") from None
         settings = settings.model_copy(update={"network": network})
-    request = RunRequest(
-        paths=paths or ["."],
+    return load(
+        paths or ["."],
         cwd=cwd,
         settings=settings,
         config_dir=config_path.parent if config_path else None,
-        select=["KC0", RULE.id],
-        crd_paths=crds or (),
+        crds=crds or (),
         jobs=jobs,
-        fail_on=Severity.ERROR,
     )
-    prepared = prepare(request)
-    report = lint(prepared)
-    return cluster_of(prepared.inventory, prepared.context.network), list(report.active)
 
 
 def _first_error(error: ValueError) -> str:
