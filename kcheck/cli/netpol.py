@@ -115,7 +115,11 @@ def _first_error(error: ValueError) -> str:
 
 
 def _report_findings(findings: list[Finding]) -> None:
+    """The input's errors (files not read, policies the API server rejects): the analysis lacks them. The
+    rest of the input rules' findings are `kcheck lint`'s."""
     for finding in findings:
+        if finding.severity is not Severity.ERROR:
+            continue
         where = finding.location
         typer.echo(
             f"{where.path}:{where.span.line}:{where.span.column}: {finding.severity.value}: "

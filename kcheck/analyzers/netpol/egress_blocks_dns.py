@@ -172,7 +172,7 @@ def check(reach: Reachability, options: DnsOptions | None = None) -> Iterator[tu
         shown = ", ".join(names[:_MAX_NAMED]) + (
             f" and {len(names) - _MAX_NAMED} more" if len(names) > _MAX_NAMED else ""
         )
-        protocols = sorted({p for _, missing in found for p in missing}, reverse=True)
+        protocols = [f"{p} 53" for p in sorted({p for _, missing in found for p in missing}, reverse=True)]
         args = {
             "policy": str(policy),
             "workloads": shown,
