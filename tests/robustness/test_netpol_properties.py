@@ -25,7 +25,7 @@ NAMESPACES = ("x", "y")
 LABEL_VALUES = ("a", "b")
 
 labels = st.dictionaries(st.sampled_from(("app", "tier")), st.sampled_from(LABEL_VALUES), max_size=2)
-selector = st.one_of(
+selector: st.SearchStrategy[dict[str, Any]] = st.one_of(
     st.just({}),
     labels.map(lambda chosen: {"matchLabels": chosen}),
     st.tuples(

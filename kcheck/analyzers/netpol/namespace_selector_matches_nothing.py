@@ -7,9 +7,10 @@ only. The message names the namespaces that carry the selector's keys with other
 namespace named by `kubernetes.io/metadata.name` that the input does not hold, the nearest name it does.
 
 `namespaceSelector: {}` is not reported, nor are rules of a direction that `policyTypes` leaves out (they
-have no effect). A cluster may hold namespaces the input does not, with labels it does not show: the
-precision is medium and the severity a warning. List the namespace in the input, or suppress the finding
-where the namespace is managed elsewhere.
+have no effect). A cluster may hold namespaces the input does not, with labels it does not show (the
+ingress controller's, the monitoring stack's): the precision is medium, the severity a warning, and the rule
+is in the `strict` profile. Add the Namespace to the input, or suppress the finding where the namespace is
+managed elsewhere.
 
 ## Why is this bad?
 The peer admits nobody: the traffic it was written to allow is denied, usually because a label was never
@@ -89,7 +90,7 @@ RULE = RuleSpec(
     docs=__doc__ or "",
     applies_to=kinds.NETWORK_POLICIES,
     precision=Precision.MEDIUM,
-    profile=Profile.DEFAULT,
+    profile=Profile.STRICT,
     references=(
         "https://kubernetes.io/docs/concepts/services-networking/network-policies/#targeting-a-namespace-by-its-name",
     ),
@@ -133,7 +134,9 @@ def _hint(selector: Selector, labels: Mapping[str, Mapping[str, str]]) -> str:
     if named is not None:
         for name in sorted(named - set(labels)):
             close = difflib.get_close_matches(name, list(labels), n=1)
-            parts.append(f"there is no namespace {name}" + (f" (did you mean {close[0]}?)" if close else ""))
+            parts.append(
+                f"the input has no namespace {name}" + (f" (did you mean {close[0]}?)" if close else "")
+            )
         candidates = [name for name in candidates if name in named]
     keys = list(dict.fromkeys(r.key for r in selector.requirements if r.key != NAMESPACE_NAME_LABEL))
     if keys and candidates:

@@ -165,21 +165,25 @@ def named_namespaces(selector: Selector) -> frozenset[str] | None:
     return named
 
 
-def reached_namespaces(reach: Reachability, peer: Peer, namespace: str) -> list[str] | None:
-    """The namespaces whose pods the peer can select, when the input holds all of them; None when some may
-    be outside it. Empty: the namespaceSelector matches no namespace of the input."""
+def reached_namespaces(
+    reach: Reachability, peer: Peer, namespace: str, known: frozenset[str]
+) -> list[str] | None:
+    """The namespaces whose pods the peer can select, when the input holds all of them (`known`: the
+    input's namespaces); None when some may be outside it. Empty: the namespaceSelector matches no namespace
+    of the input."""
     selector = peer.namespaces
     if selector is None:
         return [namespace]
     if selector.matches_everything:
         return None
     named = named_namespaces(selector)
-    if named is not None and not named <= set(reach.namespace_names):
+    if named is not None and not named <= known:
         return None
     return [reach.namespace_names[i] for i in iter_bits(reach.namespace_labels.select(selector))]
 
 
 def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
+    known = frozenset(reach.namespace_names)
     for compiled in live_rules(reach):
         policy = compiled.policy
         for peer in compiled.rule.peers:
@@ -188,7 +192,7 @@ def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject
                 continue
             if any(r.key in UNKNOWN_LABELS for r in pods.requirements):
                 continue
-            namespaces = reached_namespaces(reach, peer, policy.namespace)
+            namespaces = reached_namespaces(reach, peer, policy.namespace, known)
             if not namespaces:
                 continue  # unknowable, or a namespaceSelector that matches nothing (KC311)
             scope = 0

@@ -5,9 +5,9 @@ for an egress rule, the pods its peers admit), those pods do not declare that nu
 and the rule does not allow the target port as well. Named target ports are resolved on each pod.
 
 Not checked: port ranges (`endPort`), named ports (`network-policy-named-port-undefined` checks those),
-egress rules that also admit pods the input cannot show (no `to`, `namespaceSelector: {}` alone), where the
-number may be meant for a destination outside the input; rules of a direction that `policyTypes` leaves
-out.
+egress rules that also admit pods the input cannot show (no `to`, `namespaceSelector: {}` alone, an ipBlock
+that covers the pod network), where the number may be meant for a destination outside the input; rules of
+a direction that `policyTypes` leaves out.
 
 ## Why is this bad?
 A NetworkPolicy sees a connection after the Service address is translated: to the pod's address and the

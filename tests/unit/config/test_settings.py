@@ -157,7 +157,7 @@ bogus: 1
         ".kcheck.yaml:5:5: rules.KC101.severty: unknown key; did you mean 'severity'?",
         ".kcheck.yaml:6:1: bogus: unknown key (expected one of: crds, default-namespace, exclude, "
         "extend-select, fail-on, ignore, incumbent-annotations, kubernetes-version, max-file-size, "
-        "per-path-ignores, profile, rules, select, tool-config-kinds)",
+        "network, per-path-ignores, profile, rules, select, tool-config-kinds)",
     ]
 
 

@@ -197,7 +197,7 @@ def test_egress_networks_match_outside_addresses(tmp_path: Path) -> None:
 
 
 def test_unknown_peers_fail_closed(tmp_path: Path) -> None:
-    unknown = [{"futurePeer": {}}]
+    unknown: list[dict[str, Any]] = [{"futurePeer": {}}]
     accept = cnp(
         "accept-unknown",
         "Admin",

@@ -4,6 +4,7 @@ item it covers and asserts the exact connections."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kcheck.analyzers.netpol.ports import PortSet
 from tests.unit.analyzers.netpol.netpol_helpers import (
@@ -427,7 +428,7 @@ def test_28_entry_points_reach_target_ports_their_rules_admit(tmp_path: Path) ->
         '{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "web", "namespace": '
         '"x"}, "spec": {"defaultBackend": {"service": {"name": "web", "port": {"number": 80}}}}}'
     )
-    from_everywhere = {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]}
+    from_everywhere: dict[str, Any] = {"podSelector": {}, "ingress": [{"from": [{"namespaceSelector": {}}]}]}
     reach = analyse(
         tmp_path,
         pod("x", "web", ports=[{"name": "http", "containerPort": 8080}]),
