@@ -161,7 +161,7 @@ def connectivity_command(
     """Every connection the NetworkPolicies allow between workloads, external address ranges and entry
     points (the ingress controller, the outside world)."""
     from kcheck.analyzers.netpol.cluster import Workload
-    from kcheck.analyzers.netpol.connectivity import connectivity_document
+    from kcheck.analyzers.netpol.connectivity import connectivity_document, write_json
     from kcheck.analyzers.netpol.explain import parse_endpoint
     from kcheck.analyzers.netpol.reach import Reachability
     from kcheck.analyzers.netpol.render import render
@@ -179,7 +179,14 @@ def connectivity_command(
     except KcheckError as error:
         raise _usage_error(error) from None
     _report_findings(findings)
-    _write(render(connectivity_document(reach, focused), chosen), output)
+    if chosen == "json":
+        if output is None:
+            write_json(reach, sys.stdout, focused)
+        else:
+            with output.open("w", encoding="utf-8") as stream:
+                write_json(reach, stream, focused)
+    else:
+        _write(render(connectivity_document(reach, focused), chosen), output)
     raise typer.Exit(EXIT_FINDINGS if any(f.severity is Severity.ERROR for f in findings) else 0)
 
 

@@ -188,6 +188,10 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
         elif isinstance(fact, AdminPolicyFacts):
             admin = AdminPolicy(obj, obj.metadata.name or "", fact)
             (invalid_admin if fact.problems else admins).append(admin)
+    # In output order (namespace, name, kind), so that a workload's index is its rank among workloads.
+    workloads.sort(key=lambda w: (w.namespace, w.name, w.kind))
+    for index, workload in enumerate(workloads):
+        workload.index = index
     namespaces = {name: dict(info.labels) for name, info in inventory.namespaces.items()}
     services = [s for s in inventory.of_kind("", "Service") if isinstance(s, Service)]
     blocks = [

@@ -4,38 +4,65 @@ kind, then external ranges by address)."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from operator import itemgetter
+from typing import Any, TextIO
 
 from kcheck.analyzers.netpol.cluster import (
+    EXTERNAL,
+    INGRESS_CONTROLLER,
     Endpoint,
+    Entry,
     Workload,
     assumptions_json,
     endpoint_json,
-    endpoint_order,
 )
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import Reachability
 
 Connection = tuple[Endpoint, Endpoint, PortSet]
+# Ranked as `Reachability.ranked_connections` ranks them (in name order).
+ENTRIES = (Entry(EXTERNAL), Entry(INGRESS_CONTROLLER))
+
+
+def _ranked(reach: Reachability, focus: Workload | None) -> list[tuple[int, Endpoint, Endpoint, PortSet]]:
+    ranked = [c for c in reach.ranked_connections() if focus is None or c[1] is focus or c[2] is focus]
+    ranked.sort(key=itemgetter(0))
+    return ranked
 
 
 def sorted_connections(reach: Reachability, focus: Workload | None = None) -> list[Connection]:
-    orders: dict[int, tuple[Any, ...]] = {}
-
-    def order(endpoint: Endpoint) -> tuple[Any, ...]:
-        key = orders.get(id(endpoint))
-        if key is None:
-            key = orders[id(endpoint)] = endpoint_order(endpoint)
-        return key
-
-    found = [c for c in reach.connections() if focus is None or c[0] is focus or c[1] is focus]
-    found.sort(key=lambda c: (order(c[0]), order(c[1])))
-    return found
+    return [(source, destination, ports) for _, source, destination, ports in _ranked(reach, focus)]
 
 
 def connection_json(connection: Connection) -> dict[str, Any]:
     source, destination, ports = connection
     return {"src": endpoint_json(source), "dst": endpoint_json(destination), "conn": ports.to_json()}
+
+
+def write_json(reach: Reachability, output: TextIO, focus: Workload | None = None) -> None:
+    """The document `connectivity_document` returns, written as it is produced (one connection a line):
+    large clusters have hundreds of thousands of connections."""
+    cluster = reach.cluster
+    # Each endpoint's JSON text, by rank (the order of `Reachability.ranked_connections`' keys).
+    endpoints: list[Endpoint] = [*ENTRIES, *reach.workloads, *reach.atoms]
+    texts = [json.dumps(endpoint_json(e), ensure_ascii=False) for e in endpoints]
+    size = len(endpoints)
+    ports_text: dict[PortSet, str] = {}
+    assumptions = json.dumps(
+        assumptions_json(cluster.assumptions, cluster.default_namespace), ensure_ascii=False
+    )
+    output.write(f'{{"version": 1, "assumptions": {assumptions}, "connections": [')
+    lines: list[str] = []
+    for key, _, _, ports in _ranked(reach, focus):
+        conn = ports_text.get(ports)
+        if conn is None:
+            conn = ports_text[ports] = json.dumps(ports.to_json())
+        source, destination = divmod(key, size)
+        lines.append(f'{{"src": {texts[source]}, "dst": {texts[destination]}, "conn": {conn}}}')
+    if lines:
+        output.write("\n  " + ",\n  ".join(lines))
+    output.write("\n]}\n")
 
 
 def connectivity_document(reach: Reachability, focus: Workload | None = None) -> dict[str, Any]:

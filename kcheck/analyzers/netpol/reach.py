@@ -40,6 +40,15 @@ from kcheck.inventory.selectors import DOES_NOT_EXIST, EXISTS, IN, NOT_IN, Selec
 
 
 def iter_bits(bits: int) -> Iterator[int]:
+    """The indexes of the set bits, lowest first."""
+    if bits.bit_count() > 32:
+        # Dense: scanning the binary digits beats peeling bits off a long integer one by one.
+        digits = bin(bits)[:1:-1]
+        position = digits.find("1")
+        while position >= 0:
+            yield position
+            position = digits.find("1", position + 1)
+        return
     while bits:
         low = bits & -bits
         yield low.bit_length() - 1
@@ -476,7 +485,15 @@ class Reachability:
 
     def connections(self) -> Iterator[tuple[Endpoint, Endpoint, PortSet]]:
         """Every allowed connection between distinct endpoints, in no particular order."""
+        for _, source, destination, ports in self.ranked_connections():
+            yield source, destination, ports
+
+    def ranked_connections(self) -> Iterator[tuple[int, Endpoint, Endpoint, PortSet]]:
+        """`connections`, each with a key that sorts them by source, then destination: entry points, then
+        workloads (namespace, name, kind: their index order), then external ranges by address."""
         workloads = self.workloads
+        size = 2 + len(workloads) + len(self.atoms)
+        first_atom = 2 + len(workloads)
         # Sources whose egress something restricts: NetworkPolicies (`reach` prunes those to the
         # destinations some rule admits) or an admin tier (checked pair by pair).
         egress_isolated = self.isolated[EGRESS]
@@ -485,30 +502,31 @@ class Reachability:
         reach = self._egress_reach()
         for destination in workloads:
             bit = 1 << destination.index
+            column = 2 + destination.index
             for sources, ports in self._ingress_regions(destination):
                 sources &= ~bit
-                for index in iter_bits(sources & ~restricted):
-                    yield workloads[index], destination, ports
+                yield from (
+                    ((2 + i) * size + column, workloads[i], destination, ports)
+                    for i in iter_bits(sources & ~restricted)
+                )
                 for index in iter_bits(sources & egress_isolated & ~admin_egress & reach[destination.index]):
                     source = workloads[index]
                     conn = ports & self.egress(source, destination)
                     if conn:
-                        yield source, destination, conn
+                        yield (2 + index) * size + column, source, destination, conn
                 for index in iter_bits(sources & admin_egress):
                     source = workloads[index]
                     for targets, out in self._admin_egress(source):
                         if targets & bit:
                             if conn := ports & out:
-                                yield source, destination, conn
+                                yield (2 + index) * size + column, source, destination, conn
                             break
         for workload in workloads:
-            for index in range(len(self.atoms)):
-                out = self.egress(workload, index)
-                if out:
-                    yield workload, self.atoms[index], out
-                into = self.ingress(workload, index)
-                if into:
-                    yield self.atoms[index], workload, into
+            row = 2 + workload.index
+            for index, out in self._atom_verdicts(EGRESS, workload):
+                yield row * size + first_atom + index, workload, self.atoms[index], out
+            for index, into in self._atom_verdicts(INGRESS, workload):
+                yield (first_atom + index) * size + row, self.atoms[index], workload, into
         exposed: dict[tuple[str, int], PortSet] = {}
         for exposure in self.cluster.exposures:
             key = (exposure.entry, exposure.workload.index)
@@ -516,7 +534,32 @@ class Reachability:
         for (entry, index), ports in exposed.items():
             conn = ports & self.ingress(workloads[index], Entry(entry))
             if conn:
-                yield Entry(entry), workloads[index], conn
+                row = 0 if entry == EXTERNAL else 1  # entry points in name order
+                yield row * size + 2 + index, Entry(entry), workloads[index], conn
+
+    def _atom_verdicts(self, direction: str, workload: Workload) -> Iterator[tuple[int, PortSet]]:
+        """What `workload` may send to (egress) or receive from (ingress) each external range."""
+        index = workload.index
+        if self.admin_touched[direction] >> index & 1:
+            for atom in range(len(self.atoms)):
+                found = self.egress(workload, atom) if direction == EGRESS else self.ingress(workload, atom)
+                if found:
+                    yield atom, found
+        elif not self.isolated[direction] >> index & 1:
+            for atom in range(len(self.atoms)):
+                yield atom, PortSet.ALL
+        else:
+            # Only the rules' own ranges: the work follows the rules, not the ranges.
+            destination = None if direction == EGRESS else workload
+            by_atom: dict[int, PortSet] = {}
+            for rule in self.rules[direction][index]:
+                if rule.atoms:
+                    ports = rule.ports_at(destination)
+                    for atom in iter_bits(rule.atoms):
+                        by_atom[atom] = by_atom.get(atom, PortSet.NONE) | ports
+            for atom in sorted(by_atom):
+                if by_atom[atom]:
+                    yield atom, by_atom[atom]
 
     def _ingress_regions(self, destination: Workload) -> list[tuple[int, PortSet]]:
         if self.admin_touched[INGRESS] >> destination.index & 1:

@@ -143,7 +143,7 @@ spec:
             marked(text),
             "NetworkPolicy shop/p ingress[0].from[0]: podSelector app=api matches no pod in namespaces "
             "payments, shop (namespaceSelector kubernetes.io/metadata.name in (payments,shop)); "
-            "shop/web[Deployment] has app=web; payments/web[Deployment] has app=web",
+            "payments/web[Deployment] has app=web; shop/web[Deployment] has app=web",
         )
     ]
 
