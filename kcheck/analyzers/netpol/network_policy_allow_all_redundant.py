@@ -5,16 +5,17 @@ cover every port of TCP, UDP and SCTP), when other policies or rules apply to th
 direction: they add nothing. The finding is on the allow-all rule, and names what it makes redundant, each
 as a related location:
 
-- a default deny for those pods (`ingress: []`, or no `egress` rules with `Egress` in `policyTypes`) that
-  it undoes: the classic mistake of an `ingress: [{}]` beside a default deny;
+- a default deny for those pods (a policy that isolates the direction with no rule of it, such as
+  `policyTypes: [Ingress]` without `ingress`), which it undoes: the classic mistake of an `ingress: [{}]`
+  beside a default deny;
 - every other rule of that direction, of its own policy or of another, that applies to those pods.
 
 "The same pods" is decided from the selectors as written, not from the workloads of the input: another
 policy counts when it is in the same namespace and its `podSelector` requires at least what the allow-all
 policy's does (so it selects a subset of its pods, whichever pods exist). A policy that selects more pods
 than the allow-all one (a namespace-wide default deny beside an allow-all for one public workload) still
-isolates the others, and is not reported. Two allow-all rules for the same pods are reported once, at the
-first, which names the other.
+isolates the others, and is not reported. Of two allow-all rules for the same pods, the first is reported,
+naming the other; an allow-all rule for some of the pods of another is named by that one.
 
 ## Why is this bad?
 The allow-all rule decides the direction alone: the default deny beside it, or the rules narrowing access
@@ -70,13 +71,14 @@ spec:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from kcheck.analyzers.netpol.addresses import AddressRange, subtract
 from kcheck.analyzers.netpol.cluster import Policy, pod_ranges
 from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer, Rule
 from kcheck.analyzers.netpol.ports import PortSet
-from kcheck.analyzers.netpol.reach import Reachability, port_match_set
+from kcheck.analyzers.netpol.reach import Labels, Reachability, iter_bits, port_match_set
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -91,7 +93,7 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     category=Category.SECURITY,
     security_severity=5.0,
-    message="NetworkPolicy {policy}: {section}[{rule}] allows every connection {direction} the pods it "
+    message="NetworkPolicy {policy} {section}[{rule}] allows every connection {direction} the pods it "
     "selects, so {redundant} {verb} no effect on them",
     remediation="Remove the allow-all rule, or the default deny and rules it overrides; to allow some "
     "peers or ports only, list them in the rule.",
@@ -111,44 +113,46 @@ def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject
     scopes = Scopes(reach)
     for policy in reach.cluster.policies:
         for direction in (INGRESS, EGRESS):
-            if direction not in policy.facts.isolates:
-                continue
-            rules = policy.facts.rules(direction)
-            allow_all = next((rule for rule in rules if is_allow_all(reach, rule)), None)
+            allow_all = scopes.allow_all(policy, direction)
             if allow_all is None:
                 continue
-            redundant = _made_redundant(reach, scopes, policy, allow_all)
+            redundant = _made_redundant(scopes, policy, allow_all)
             if redundant:
                 yield policy.obj, _violation(policy, allow_all, redundant)
 
 
-def _made_redundant(
-    reach: Reachability, scopes: Scopes, policy: Policy, allow_all: Rule
-) -> list[tuple[Policy, Rule | None]]:
+def _made_redundant(scopes: Scopes, policy: Policy, allow_all: Rule) -> list[tuple[Policy, Rule | None]]:
     """What the allow-all rule makes redundant: (policy, rule), or (policy, None) for a default deny. Empty
-    when an allow-all rule of an earlier policy for the same pods already reports them."""
+    when an allow-all rule of a policy for the same pods or more reports them (of two for the same pods,
+    the first)."""
     direction = allow_all.direction
-    found: list[tuple[Policy, Rule | None]] = []
-    for other in scopes.narrower(policy, direction):
-        rules = other.facts.rules(direction)
-        if other is policy:
-            found += [(other, rule) for rule in rules if rule is not allow_all]
+    scope = scopes.scope_of[id(policy)]
+    for wide in scopes.wider(scope):
+        first = scopes.first_allow_all(wide, direction)
+        if first is None or first is policy:
             continue
-        if (
-            scopes.order[id(other)] < scopes.order[id(policy)]
-            and implies(policy.facts.subject, other.facts.subject)
-            and any(is_allow_all(reach, rule) for rule in rules)
-        ):
+        if scopes.order[id(first)] < scopes.order[id(policy)] or not scopes.implies(wide, scope):
             return []
-        found += [(other, rule) for rule in rules] if rules else [(other, None)]
+    found: list[tuple[Policy, Rule | None]] = []
+    for narrow in scopes.narrower(scope):
+        for other in narrow.policies:
+            if direction not in other.facts.isolates:
+                continue
+            rules = other.facts.rules(direction)
+            if other is policy:
+                found += [(other, rule) for rule in rules if rule is not allow_all]
+            else:
+                found += [(other, rule) for rule in rules] if rules else [(other, None)]
+    found.sort(key=lambda item: scopes.order[id(item[0])])
     return found
 
 
 def _violation(policy: Policy, allow_all: Rule, redundant: list[tuple[Policy, Rule | None]]) -> Violation:
     names = [_name(other, rule) for other, rule in redundant]
-    shown = ", ".join(names[:_SHOWN])
     if len(names) > _SHOWN:
-        shown += f" and {len(names) - _SHOWN} more"
+        shown = f"{', '.join(names[:_SHOWN])} and {len(names) - _SHOWN} more"
+    else:
+        shown = " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
     related = tuple(
         RelatedViolation(
             other.obj, ("spec", "podSelector"), f"{_name(other, None)}: undone by the allow-all rule"
@@ -179,22 +183,25 @@ def _name(policy: Policy, rule: Rule | None) -> str:
 # Shared with KC309 ---------------------------------------------------------------------------------------
 
 
-def is_allow_all(reach: Reachability, rule: Rule) -> bool:
-    """Whether the rule admits every peer on every port: it alone decides its direction."""
-    return admits_every_port(rule) and admits_every_peer(reach, rule)
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What containment tests need of a rule, computed once: its numbered ports (named ones left out), its
+    named ports with their protocols, whether it admits every peer, and every connection."""
+
+    numbered: PortSet
+    names: frozenset[tuple[str, str]]
+    every_peer: bool
+    allow_all: bool
 
 
-def admits_every_port(rule: Rule) -> bool:
-    return not rule.ports or numeric_ports(rule).is_all
-
-
-def numeric_ports(rule: Rule) -> PortSet:
-    """The ports the rule's numbered `ports` entries admit (named ones left out; none: no port)."""
-    found = PortSet.NONE
+def rule_shape(reach: Reachability, rule: Rule) -> Shape:
+    numbered = PortSet.NONE
     for match in rule.ports:
         if match.name is None:
-            found |= port_match_set(match, None)
-    return found
+            numbered |= port_match_set(match, None)
+    names = frozenset((m.name, m.protocol) for m in rule.ports if m.name is not None)
+    every_peer = admits_every_peer(reach, rule)
+    return Shape(numbered, names, every_peer, every_peer and (not rule.ports or numbered.is_all))
 
 
 _EVERY_ADDRESS = (AddressRange.whole(4), AddressRange.whole(6))
@@ -245,46 +252,121 @@ def _follows(have: Requirement, need: Requirement) -> bool:
     return have.operator == DOES_NOT_EXIST
 
 
+@dataclass(eq=False, slots=True)
+class Scope:
+    """The policies of one namespace with one podSelector (so the same pods), in input order."""
+
+    index: int
+    namespace: str
+    subject: Selector
+    policies: list[Policy] = field(default_factory=list)
+    wider: list[Scope] = field(default_factory=list)  # candidates, see Scopes
+    narrower: int = 0  # candidates, a bitset of scope indexes
+
+
 class Scopes:
-    """The valid policies of each namespace grouped by the label keys their podSelector tests, to find the
-    policies that select a subset or a superset of another's pods without comparing every pair."""
+    """The valid policies by scope, and the scopes that select a subset or a superset of another's pods
+    whichever pods exist, found without comparing every pair: each satisfiable podSelector has a witness, a
+    label set it matches, and a scope whose podSelector follows from another's matches that one's witness.
+    Evaluating every podSelector once over the witnesses (bitsets, like the workloads' labels) gives the
+    candidates, which `implies` then decides. Rule shapes are computed once."""
 
     def __init__(self, reach: Reachability) -> None:
+        self.reach = reach
         self.order = {id(policy): index for index, policy in enumerate(reach.cluster.policies)}
-        self._groups: dict[str, dict[frozenset[str], list[Policy]]] = {}
+        self.scope_of: dict[int, Scope] = {}
+        self._implies: dict[tuple[int, int], bool] = {}
+        self._shapes: dict[int, Shape] = {}
+        self._allow_all: dict[tuple[int, str], Rule | None] = {}
+        self._first_allow_all: dict[tuple[int, str], Policy | None] = {}
+        by_subject: dict[tuple[str, Selector], Scope] = {}
         for policy in reach.cluster.policies:
-            by_keys = self._groups.setdefault(policy.namespace, {})
-            by_keys.setdefault(_keys(policy), []).append(policy)
+            scope = by_subject.get((policy.namespace, policy.facts.subject))
+            if scope is None:
+                scope = Scope(len(by_subject), policy.namespace, policy.facts.subject)
+                by_subject[policy.namespace, policy.facts.subject] = scope
+            scope.policies.append(policy)
+            self.scope_of[id(policy)] = scope
+        self.scopes = list(by_subject.values())
+        witnesses = [_witness(scope.subject) for scope in self.scopes]
+        labels = Labels([witness or {} for witness in witnesses])
+        in_namespace: dict[str, int] = {}
+        for scope, witness in zip(self.scopes, witnesses, strict=True):
+            if witness is not None:
+                in_namespace[scope.namespace] = in_namespace.get(scope.namespace, 0) | 1 << scope.index
+        for wide in self.scopes:
+            wide.narrower = labels.select(wide.subject) & in_namespace.get(wide.namespace, 0)
+            for index in iter_bits(wide.narrower):
+                self.scopes[index].wider.append(wide)
 
-    def wider(self, policy: Policy, direction: str) -> list[Policy]:
-        """The policies isolating `direction` that select every pod `policy` selects (itself included), in
-        input order."""
-        keys = _keys(policy)
-        found = [
-            other
-            for group, members in self._groups.get(policy.namespace, {}).items()
-            if group <= keys
-            for other in members
-            if direction in other.facts.isolates and implies(policy.facts.subject, other.facts.subject)
-        ]
-        return self._sorted(found)
+    def implies(self, narrow: Scope, wide: Scope) -> bool:
+        key = (narrow.index, wide.index)
+        found = self._implies.get(key)
+        if found is None:
+            found = self._implies[key] = narrow is wide or implies(narrow.subject, wide.subject)
+        return found
 
-    def narrower(self, policy: Policy, direction: str) -> list[Policy]:
-        """The policies isolating `direction` that select only pods `policy` selects (itself included), in
-        input order."""
-        keys = _keys(policy)
-        found = [
-            other
-            for group, members in self._groups.get(policy.namespace, {}).items()
-            if keys <= group
-            for other in members
-            if direction in other.facts.isolates and implies(other.facts.subject, policy.facts.subject)
-        ]
-        return self._sorted(found)
+    def wider(self, scope: Scope) -> list[Scope]:
+        """The scopes that select every pod `scope` selects (itself included), in input order."""
+        return [other for other in scope.wider if self.implies(scope, other)] or [scope]
 
-    def _sorted(self, policies: Sequence[Policy]) -> list[Policy]:
-        return sorted(policies, key=lambda p: self.order[id(p)])
+    def narrower(self, scope: Scope) -> list[Scope]:
+        """The scopes that select only pods `scope` selects (itself included), in input order."""
+        found = (self.scopes[index] for index in iter_bits(scope.narrower))
+        return [other for other in found if self.implies(other, scope)] or [scope]
+
+    def shape(self, rule: Rule) -> Shape:
+        found = self._shapes.get(id(rule))
+        if found is None:
+            found = self._shapes[id(rule)] = rule_shape(self.reach, rule)
+        return found
+
+    def allow_all(self, policy: Policy, direction: str) -> Rule | None:
+        """The policy's first rule of `direction` that allows every connection, if it isolates that way."""
+        key = (id(policy), direction)
+        if key not in self._allow_all:
+            rules = policy.facts.rules(direction) if direction in policy.facts.isolates else ()
+            self._allow_all[key] = next((rule for rule in rules if self.shape(rule).allow_all), None)
+        return self._allow_all[key]
+
+    def first_allow_all(self, scope: Scope, direction: str) -> Policy | None:
+        """The scope's first policy with an allow-all rule of `direction`."""
+        key = (id(scope), direction)
+        if key not in self._first_allow_all:
+            self._first_allow_all[key] = next(
+                (policy for policy in scope.policies if self.allow_all(policy, direction) is not None), None
+            )
+        return self._first_allow_all[key]
 
 
-def _keys(policy: Policy) -> frozenset[str]:
-    return frozenset(requirement.key for requirement in policy.facts.subject.requirements)
+def _witness(selector: Selector) -> dict[str, str] | None:
+    """A label set the selector matches (None: it matches none): for each key, a value its `In`
+    requirements all allow and no `NotIn` excludes, a value no selector names for `Exists`, or no label."""
+    labels: dict[str, str] = {}
+    by_key: dict[str, list[Requirement]] = {}
+    for requirement in selector.requirements:
+        by_key.setdefault(requirement.key, []).append(requirement)
+    for key, requirements in by_key.items():
+        allowed: frozenset[str] | None = None
+        excluded: set[str] = set()
+        present = absent = False
+        for requirement in requirements:
+            if requirement.operator == IN:
+                allowed = requirement.values if allowed is None else allowed & requirement.values
+                present = True
+            elif requirement.operator == NOT_IN:
+                excluded |= requirement.values
+            elif requirement.operator == EXISTS:
+                present = True
+            else:
+                absent = True
+        if present and absent:
+            return None
+        if allowed is not None:
+            values = sorted(allowed - excluded)
+            if not values:
+                return None
+            labels[key] = values[0]
+        elif present:
+            labels[key] = "\x00"  # never a label value, so no In or NotIn of a selector names it
+    return labels

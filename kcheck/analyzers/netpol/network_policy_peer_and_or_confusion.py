@@ -88,8 +88,8 @@ RULE = RuleSpec(
     severity=Severity.WARNING,
     category=Category.SECURITY,
     security_severity=5.0,
-    message="NetworkPolicy {policy}: {section}[{rule}] lists namespaceSelector {namespaces} and podSelector "
-    "{pods} as two peers, which are OR-ed: it admits every pod of those namespaces, and the matching pods of "
+    message="NetworkPolicy {policy} {section}[{rule}]: namespaceSelector {namespaces} and podSelector {pods} "
+    "are two peers, which are OR-ed: the rule admits every pod of those namespaces, and the matching pods of "
     "namespace {namespace}; for only the matching pods of those namespaces, write one peer: {one_peer}",
     remediation="Remove the dash before the second selector so that both are one peer, or split the peers "
     "into separate rules if both were meant.",

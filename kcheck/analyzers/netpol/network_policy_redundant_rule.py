@@ -68,21 +68,16 @@ spec:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 from kcheck.analyzers.netpol.addresses import subtract
 from kcheck.analyzers.netpol.cluster import Policy, pod_ranges
-from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer, PortMatch, Rule
-from kcheck.analyzers.netpol.network_policy_allow_all_redundant import (
-    Scopes,
-    admits_every_peer,
-    every_pod,
-    implies,
-    is_allow_all,
-    numeric_ports,
-)
+from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer
+from kcheck.analyzers.netpol.network_policy_allow_all_redundant import Scope, Scopes, every_pod, implies
 from kcheck.analyzers.netpol.ports import PortSet
-from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, port_match_set
+from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, iter_bits, port_match_set
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -97,7 +92,7 @@ RULE = RuleSpec(
     summary="A NetworkPolicy rule whose every peer and port another rule already allows to the same pods.",
     severity=Severity.INFO,
     category=Category.HYGIENE,
-    message="NetworkPolicy {policy}: {section}[{rule}] allows nothing that {other} does not already allow "
+    message="NetworkPolicy {policy} {section}[{rule}] allows nothing that {other} does not already allow "
     "to the pods it selects",
     remediation="Remove the redundant rule, or merge what differs into the rule that covers it.",
     docs=__doc__ or "",
@@ -108,91 +103,179 @@ RULE = RuleSpec(
 )
 
 
+# What a covering rule must admit because the rule does (the bitsets of the input follow the selectors):
+# its first workload ("pod", "", index), else its first external range ("atom", "", index), else its first
+# numbered port ("port", protocol, number); None: nothing known.
+Witness = tuple[str, str, int] | None
+
+
 def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     scopes = Scopes(reach)
-    containment = Containment(reach)
-    for policy in reach.cluster.policies:
-        compiled = {id(c.rule): c for c in reach.compiled[id(policy)]}
+    containment = Containment(reach, scopes)
+    # Which scopes' rules may cover which: planned first, so that each scope's index holds only the
+    # workloads, ranges and ports some rule needs covered.
+    plans: list[tuple[str, list[CompiledRule], list[Scope]]] = []
+    indexes: dict[tuple[int, str], _Index] = {}
+    for scope in scopes.scopes:
         for direction in (INGRESS, EGRESS):
-            if direction not in policy.facts.isolates:
+            inner = [rule for policy in scope.policies for rule in containment.rules(policy, direction)]
+            if not inner:
                 continue
-            rules = policy.facts.rules(direction)
-            if not rules:
-                continue
-            # The candidates: rules of the policies selecting at least the same pods, own policy first.
-            wider = scopes.wider(policy, direction)
-            candidates = [
-                (other, c)
-                for other in sorted(wider, key=lambda p: p is not policy)
-                for c in reach.compiled[id(other)]
-                if c.rule.direction == direction
-            ]
-            if any(is_allow_all(reach, c.rule) for _, c in candidates):
+            wider = scopes.wider(scope)
+            if any(scopes.first_allow_all(wide, direction) is not None for wide in wider):
                 continue  # KC308 reports the allow-all rule, naming these
-            for rule in rules:
-                found = containment.covering(compiled[id(rule)], candidates, scopes)
-                if found is not None:
-                    yield policy.obj, _violation(policy, rule, found)
+            for wide in wider:
+                key = (id(wide), direction)
+                index = indexes.get(key)
+                if index is None:
+                    rules = [r for policy in wide.policies for r in containment.rules(policy, direction)]
+                    index = indexes[key] = _Index(rules, scopes)
+                for rule in inner:
+                    index.need(_witness(rule))
+            plans.append((direction, inner, wider))
+    for direction, inner, wider in plans:
+        for rule in inner:
+            own = containment.rules(rule.policy, direction)
+            others = sorted(
+                (r for wide in wider for r in indexes[id(wide), direction].lookup(_witness(rule))),
+                key=containment.order,
+            )
+            found = containment.covering(rule, [*own, *(r for r in others if r.policy is not rule.policy)])
+            if found is not None:
+                yield rule.policy.obj, _violation(rule, found)
 
 
-def _violation(policy: Policy, rule: Rule, covering: CompiledRule) -> Violation:
-    section = rule.path[1]
-    if covering.policy is policy:
-        other = f"{covering.rule.path[1]}[{covering.rule.index}] of the same policy"
-    else:
-        other = f"{covering.policy} {covering.rule.path[1]}[{covering.rule.index}]"
-    args = {"policy": str(policy), "section": section, "rule": rule.index, "other": other}
+def _violation(inner: CompiledRule, covering: CompiledRule) -> Violation:
+    rule, policy = inner.rule, inner.policy
+    name = f"{covering.rule.path[1]}[{covering.rule.index}]"
+    other = f"{name} of the same policy" if covering.policy is policy else f"{covering.policy} {name}"
+    args = {"policy": str(policy), "section": rule.path[1], "rule": rule.index, "other": other}
     related = (
         RelatedViolation(
-            covering.policy.obj,
-            covering.rule.path,
-            f"{covering.policy} {covering.rule.path[1]}[{covering.rule.index}]: allows all of it",
+            covering.policy.obj, covering.rule.path, f"{covering.policy} {name}: allows all of it"
         ),
     )
     return Violation(rule.path, args, related=related)
 
 
+def _witness(rule: CompiledRule) -> Witness:
+    if rule.pods:
+        return "pod", "", (rule.pods & -rule.pods).bit_length() - 1
+    if rule.atoms:
+        return "atom", "", (rule.atoms & -rule.atoms).bit_length() - 1
+    if rule.fixed and rule.rule.ports:
+        protocol = rule.fixed.protocols[0]
+        return "port", protocol, rule.fixed.ranges(protocol)[0][0]
+    return None
+
+
+@dataclass(eq=False)
+class _Index:
+    """The rules of one scope and direction by what they admit, for the witnesses some rule needs."""
+
+    rules: list[CompiledRule]
+    scopes: Scopes
+    _pods: int = 0
+    _atoms: int = 0
+    _ports: set[tuple[str, int]] = field(default_factory=set)
+    _built: dict[Witness, list[CompiledRule]] | None = None
+
+    def need(self, witness: Witness) -> None:
+        if witness is None:
+            return
+        kind, protocol, number = witness
+        if kind == "pod":
+            self._pods |= 1 << number
+        elif kind == "atom":
+            self._atoms |= 1 << number
+        else:
+            self._ports.add((protocol, number))
+
+    def lookup(self, witness: Witness) -> Sequence[CompiledRule]:
+        if witness is None:
+            return self.rules
+        if self._built is None:
+            self._built = self._build()
+        return self._built.get(witness, ())
+
+    def _build(self) -> dict[Witness, list[CompiledRule]]:
+        built: dict[Witness, list[CompiledRule]] = {}
+        points: dict[str, list[int]] = {}
+        for protocol, port in sorted(self._ports):
+            points.setdefault(protocol, []).append(port)
+        for rule in self.rules:
+            for index in iter_bits(rule.pods & self._pods):
+                built.setdefault(("pod", "", index), []).append(rule)
+            for index in iter_bits(rule.atoms & self._atoms):
+                built.setdefault(("atom", "", index), []).append(rule)
+            ports = self.scopes.shape(rule.rule).numbered if rule.rule.ports else PortSet.ALL
+            for protocol, wanted in points.items():
+                for low, high in ports.ranges(protocol):
+                    at = bisect.bisect_left(wanted, low)
+                    while at < len(wanted) and wanted[at] <= high:
+                        built.setdefault(("port", protocol, wanted[at]), []).append(rule)
+                        at += 1
+        return built
+
+
 class Containment:
     """Whether one rule's connections are inside another's, for rules of policies of one namespace."""
 
-    def __init__(self, reach: Reachability) -> None:
+    def __init__(self, reach: Reachability, scopes: Scopes) -> None:
         self.reach = reach
+        self.scopes = scopes
         self._pod_ranges = pod_ranges(reach.cluster.assumptions)
         self._namespace_labels = {
             name: {**labels, NAMESPACE_NAME_LABEL: name} for name, labels in reach.cluster.namespaces.items()
         }
+        self._rules: dict[tuple[int, str], list[CompiledRule]] = {}
+        for policy in reach.cluster.policies:
+            for rule in reach.compiled[id(policy)]:
+                if rule.rule.direction in policy.facts.isolates:
+                    self._rules.setdefault((id(policy), rule.rule.direction), []).append(rule)
 
-    def covering(
-        self, inner: CompiledRule, candidates: Sequence[tuple[Policy, CompiledRule]], scopes: Scopes
-    ) -> CompiledRule | None:
+    def rules(self, policy: Policy, direction: str) -> list[CompiledRule]:
+        """The policy's rules of `direction`, if it isolates that way (the others are dead)."""
+        return self._rules.get((id(policy), direction), [])
+
+    def order(self, rule: CompiledRule) -> tuple[int, str, int]:
+        return self.scopes.order[id(rule.policy)], rule.rule.direction, rule.rule.index
+
+    def covering(self, inner: CompiledRule, candidates: Sequence[CompiledRule]) -> CompiledRule | None:
         """The first candidate that covers `inner` and that `inner` does not cover back; else the first
         earlier one that covers it exactly as much (of two equivalent rules, the later is redundant)."""
         equivalent: CompiledRule | None = None
-        for _, outer in candidates:
-            if outer is inner or not self._may_cover(outer, inner) or not self.within(inner, outer):
+        for outer in candidates:
+            if outer is inner or not _may_cover(outer, inner) or not self.within(inner, outer):
                 continue
-            if not self._may_cover(inner, outer) or not self.within(outer, inner):
+            if not _may_cover(inner, outer) or not self.within(outer, inner):
                 return outer
-            if equivalent is None and _order(scopes, outer) < _order(scopes, inner):
+            if equivalent is None and self.order(outer) < self.order(inner):
                 equivalent = outer
         return equivalent
 
-    @staticmethod
-    def _may_cover(outer: CompiledRule, inner: CompiledRule) -> bool:
-        """What the bitsets of the input allow (necessary for containment, and cheap)."""
-        return (
-            not inner.pods & ~outer.pods
-            and not inner.atoms & ~outer.atoms
-            and outer.unknown_pod >= inner.unknown_pod
-            and outer.unknown_address >= inner.unknown_address
-        )
-
     def within(self, inner: CompiledRule, outer: CompiledRule) -> bool:
         """Every connection `inner` allows, `outer` allows (both of policies of one namespace)."""
-        return _ports_within(inner.rule.ports, outer.rule) and self._peers_within(inner, outer)
+        return self._ports_within(inner, outer) and self._peers_within(inner, outer)
+
+    def _ports_within(self, inner: CompiledRule, outer: CompiledRule) -> bool:
+        if not outer.rule.ports:
+            return True
+        shape = self.scopes.shape(outer.rule)
+        if not inner.rule.ports:
+            return shape.numbered.is_all
+        for match in inner.rule.ports:
+            if match.name is not None:
+                if (match.name, match.protocol) not in shape.names and not PortSet.of(
+                    match.protocol
+                ) <= shape.numbered:
+                    return False
+            elif not port_match_set(match, None) <= shape.numbered:
+                return False
+        return True
 
     def _peers_within(self, inner: CompiledRule, outer: CompiledRule) -> bool:
-        if admits_every_peer(self.reach, outer.rule):
+        if self.scopes.shape(outer.rule).every_peer:
             return True
         if not inner.rule.peers:
             return False
@@ -222,6 +305,16 @@ class Containment:
         return implies(inner.namespaces, outer.namespaces)
 
 
+def _may_cover(outer: CompiledRule, inner: CompiledRule) -> bool:
+    """What the bitsets of the input allow (necessary for containment, and cheap)."""
+    return (
+        not inner.pods & ~outer.pods
+        and not inner.atoms & ~outer.atoms
+        and outer.unknown_pod >= inner.unknown_pod
+        and outer.unknown_address >= inner.unknown_address
+    )
+
+
 def _named(namespace: str) -> Selector:
     return Selector((Requirement(NAMESPACE_NAME_LABEL, IN, frozenset((namespace,))),))
 
@@ -231,23 +324,3 @@ def _pods_within(inner: Selector | None, outer: Selector | None) -> bool:
     if outer is None or outer.matches_everything:
         return True
     return inner is not None and implies(inner, outer)
-
-
-def _ports_within(inner: Sequence[PortMatch], outer: Rule) -> bool:
-    if not outer.ports:
-        return True
-    numbered = numeric_ports(outer)
-    if not inner:
-        return numbered.is_all
-    names = {(match.name, match.protocol) for match in outer.ports if match.name is not None}
-    for match in inner:
-        if match.name is not None:
-            if (match.name, match.protocol) not in names and not PortSet.of(match.protocol) <= numbered:
-                return False
-        elif not port_match_set(match, None) <= numbered:
-            return False
-    return True
-
-
-def _order(scopes: Scopes, rule: CompiledRule) -> tuple[int, str, int]:
-    return scopes.order[id(rule.policy)], rule.rule.direction, rule.rule.index
