@@ -42,7 +42,9 @@ EXAMPLE: dict[str, Any] = {
         "defaultNamespace": "default",
         "hostNetworkPods": "unselected",
         "ipBlockSelectsPods": "never",
-        "selfTraffic": "always allowed, not listed",
+        "selfTraffic": (
+            "a workload to itself is not listed (explain: two of its pods); loopback is always allowed"
+        ),
         "ingressController": "a pod in an unknown namespace with unknown labels",
         "external": "an unknown IPv4 address outside the cluster",
     },

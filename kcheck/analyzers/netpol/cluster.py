@@ -33,7 +33,9 @@ def assumptions_json(network: NetworkAssumptions, default_namespace: str) -> dic
         "ipBlockSelectsPods": (
             f"when it covers the pod network {', '.join(network.pod_cidrs)}" if network.pod_cidrs else "never"
         ),
-        "selfTraffic": "always allowed, not listed",
+        "selfTraffic": (
+            "a workload to itself is not listed (explain: two of its pods); loopback is always allowed"
+        ),
         "ingressController": "a pod in an unknown namespace with unknown labels",
         "external": "an unknown IPv4 address outside the cluster",
     }

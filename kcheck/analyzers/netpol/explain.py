@@ -74,8 +74,12 @@ def explain(
     egress: dict[str, Any] | None = None
     ingress: dict[str, Any] | None = None
     if isinstance(source, Workload) and source is destination:
-        notes.append("a pod can always connect to itself: NetworkPolicies do not apply to it")
-    elif isinstance(destination, Entry):
+        notes.append(
+            "the verdict is for connections between two pods of the workload; a pod can always connect to "
+            "itself over loopback, and whether one reaching itself through its own Service (hairpin) is "
+            "subject to its policies depends on the network plugin"
+        )
+    if isinstance(destination, Entry):
         notes.append("entry points only send traffic into the cluster")
     elif not isinstance(source, Workload) and not isinstance(destination, Workload):
         notes.append("neither end is a pod of the input: no NetworkPolicy applies")

@@ -455,9 +455,8 @@ class Reachability:
         return found
 
     def allowed(self, source: Endpoint, destination: Endpoint) -> PortSet:
-        """Every connection from `source` to `destination` that the policies allow."""
-        if isinstance(source, Workload) and source is destination:
-            return PortSet.ALL  # a pod can always reach itself
+        """Every connection from `source` to `destination` that the policies allow. From a workload to
+        itself: between two of its pods (a pod to itself, over loopback, is always allowed)."""
         if isinstance(destination, Workload):
             if isinstance(source, Workload):
                 return self.egress(source, destination) & self.ingress(destination, source)

@@ -114,13 +114,14 @@ def test_8_pod_to_pod_needs_egress_at_the_source_and_ingress_at_the_destination(
     assert allowed(reach, "x/a", "8.8.8.8") == ports(TCP=[(80, 80), (443, 443)])
 
 
-def test_10_a_pod_can_always_reach_itself(tmp_path: Path) -> None:
-    reach = analyse(
-        tmp_path,
-        pod("x", "a"),
-        policy("x", "deny", {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}),
-    )
-    assert allowed(reach, "x/a", "x/a") == EVERYTHING
+def test_10_pods_of_one_workload_are_subject_to_its_policies_and_self_pairs_are_not_listed(
+    tmp_path: Path,
+) -> None:
+    spec = {"podSelector": {}, "policyTypes": ["Ingress", "Egress"], "egress": [{"ports": [{"port": 80}]}]}
+    reach = analyse(tmp_path, pod("x", "a"), pod("x", "b"), policy("x", "deny", spec))
+    # A pod reaching itself over loopback is not policed, but two replicas of a workload are.
+    assert allowed(reach, "x/a", "x/a") == NOTHING
+    assert not [c for c in reach.connections() if c[0] is c[1]]
 
 
 def test_11_absent_or_empty_rules_deny_the_isolated_direction(tmp_path: Path) -> None:
