@@ -11,7 +11,7 @@ from typing import Any
 
 from kcheck.analyzers.netpol.addresses import AddressRange, cidr_range
 from kcheck.analyzers.netpol.admin import AdminPolicyFacts
-from kcheck.analyzers.netpol.facts import ContainerPort, PolicyFacts, WorkloadFacts
+from kcheck.analyzers.netpol.facts import ContainerPort, Peer, PolicyFacts, WorkloadFacts
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.core.location import ObjectPath
 from kcheck.inventory.context import NetworkAssumptions
@@ -228,7 +228,7 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
     return cluster
 
 
-def _peer_edges(peer: Any) -> Iterable[AddressRange]:
+def _peer_edges(peer: Peer) -> Iterable[AddressRange]:
     """The ranges whose boundaries cut the external address space: an ipBlock's cidr and its except
     entries (its `blocks` are the cidr minus those)."""
     yield from peer.blocks

@@ -161,20 +161,13 @@ def _admitting(
     head: Reachability,
     direction: str,
     own: Workload,
-    peer: Any,
+    peer: Workload | int | Entry,
     destination: Endpoint,
     new: PortSet,
 ) -> CompiledRule | None:
+    at = destination if isinstance(destination, Workload) else None
     for rule in head.rules[direction][own.index]:
-        if isinstance(peer, Entry):
-            admits = rule.unknown_pod if peer.name == "ingress-controller" else rule.unknown_address
-        elif isinstance(peer, int):
-            admits = bool(rule.atoms >> peer & 1)
-        elif head.is_host(peer):
-            admits = rule.unknown_address
-        else:
-            admits = bool(rule.pods >> peer.index & 1)
-        if admits and rule.ports_at(destination if isinstance(destination, Workload) else None) & new:
+        if rule.admits(head, peer) and rule.ports_at(at) & new:
             return rule
     return None
 

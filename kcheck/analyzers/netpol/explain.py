@@ -128,11 +128,12 @@ def _side(
     """One end's policies in one direction: `own` is the pod they select, `other` the peer."""
     policies = reach.isolating[direction][own.index]
     destination = own if direction == INGRESS else other
-    allows = (
-        reach.ingress(own, _peer_key(reach, other))
-        if direction == INGRESS
-        else reach.egress(own, _peer_key(reach, other))  # type: ignore[arg-type]
-    )
+    peer = reach.peer_key(other)
+    if direction == INGRESS:
+        allows = reach.ingress(own, peer)
+    else:
+        assert not isinstance(peer, Entry)  # entry points only send
+        allows = reach.egress(own, peer)
     listed = []
     for policy in policies:
         rules = [r for r in reach.compiled[id(policy)] if r.rule.direction == direction]
@@ -150,7 +151,7 @@ def _side(
         if direction in p.facts.ignored and reach.selected_by[id(p)] >> own.index & 1
     ]
     steps = reach.admin_steps(
-        direction, own, _peer_key(reach, other), destination if isinstance(destination, Workload) else None
+        direction, own, peer, destination if isinstance(destination, Workload) else None
     )
     return {
         "endpoint": endpoint_json(own),
@@ -186,17 +187,11 @@ def _admin_step(rule: CompiledAdminRule, ports: PortSet) -> dict[str, Any]:
     }
 
 
-def _peer_key(reach: Reachability, endpoint: Endpoint) -> Workload | int | Entry:
-    if isinstance(endpoint, AddressRange):
-        return reach.atom_index(endpoint)
-    return endpoint
-
-
 def _rule(
     reach: Reachability, compiled: CompiledRule, peer: Endpoint, destination: Endpoint, port: Port | None
 ) -> dict[str, Any]:
     policy, rule = compiled.policy, compiled.rule
-    peer_matches = _admits(reach, compiled, peer)
+    peer_matches = compiled.admits(reach, reach.peer_key(peer))
     ports = compiled.ports_at(destination if isinstance(destination, Workload) else None)
     port_matches = ports.contains(*port) if port is not None else bool(ports)
     reasons: list[dict[str, Any]] = []
@@ -225,16 +220,6 @@ def _rule(
 
 def _section(direction: str) -> str:
     return "from" if direction == INGRESS else "to"
-
-
-def _admits(reach: Reachability, compiled: CompiledRule, peer: Endpoint) -> bool:
-    if isinstance(peer, Entry):
-        return compiled.unknown_pod if peer.name == INGRESS_CONTROLLER else compiled.unknown_address
-    if isinstance(peer, AddressRange):
-        return bool(compiled.atoms >> reach.atom_index(peer) & 1)
-    if reach.is_host(peer):
-        return compiled.unknown_address
-    return bool(compiled.pods >> peer.index & 1)
 
 
 def _peer_mismatch(reach: Reachability, policy: Policy, peer: Peer, endpoint: Endpoint) -> Iterator[str]:

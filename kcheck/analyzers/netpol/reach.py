@@ -108,6 +108,17 @@ class CompiledRule:
     unknown_address: bool
     fixed: PortSet | None  # the rule's ports when no port is named
 
+    def admits(self, reach: Reachability, peer: Workload | int | Entry) -> bool:
+        """Whether the rule's peers admit a workload, an external range (an index of `reach.atoms`) or an
+        entry point."""
+        if isinstance(peer, Entry):
+            return self.unknown_pod if peer.name == INGRESS_CONTROLLER else self.unknown_address
+        if isinstance(peer, int):
+            return bool(self.atoms >> peer & 1)
+        if reach.is_host(peer):
+            return self.unknown_address  # a node's address
+        return bool(self.pods >> peer.index & 1)
+
     def ports_at(self, destination: Workload | None) -> PortSet:
         """The ports the rule admits on `destination` (None: an address outside the cluster, where named
         ports match nothing)."""
@@ -415,17 +426,11 @@ class Reachability:
         """What the NetworkPolicies isolating `source` for egress allow (everything when none does)."""
         if not self.isolated[EGRESS] >> source.index & 1:
             return PortSet.ALL
+        at = destination if isinstance(destination, Workload) and not self.is_host(destination) else None
         found = PortSet.NONE
         for rule in self.rules[EGRESS][source.index]:
-            if isinstance(destination, int):
-                if rule.atoms >> destination & 1:
-                    found |= rule.ports_at(None)
-            elif self.is_host(destination):
-                # A hostNetwork pod has the node's address: only address rules that cover all match.
-                if rule.unknown_address:
-                    found |= rule.ports_at(None)
-            elif rule.pods >> destination.index & 1:
-                found |= rule.ports_at(destination)
+            if rule.admits(self, destination):
+                found |= rule.ports_at(at)
         return found
 
     def ingress(self, destination: Workload, source: Workload | int | Entry) -> PortSet:
@@ -441,16 +446,7 @@ class Reachability:
             return PortSet.ALL
         found = PortSet.NONE
         for rule in self.rules[INGRESS][destination.index]:
-            if isinstance(source, Entry):
-                if rule.unknown_pod if source.name == INGRESS_CONTROLLER else rule.unknown_address:
-                    found |= rule.ports_at(destination)
-            elif isinstance(source, int):
-                if rule.atoms >> source & 1:
-                    found |= rule.ports_at(destination)
-            elif self.is_host(source):
-                if rule.unknown_address:
-                    found |= rule.ports_at(destination)
-            elif rule.pods >> source.index & 1:
+            if rule.admits(self, source):
                 found |= rule.ports_at(destination)
         return found
 
@@ -466,6 +462,10 @@ class Reachability:
         if isinstance(source, Workload) and isinstance(destination, AddressRange):
             return self.egress(source, self.atom_index(destination))
         return PortSet.NONE
+
+    def peer_key(self, endpoint: Endpoint) -> Workload | int | Entry:
+        """How rules see an endpoint: a workload, the index of an external range, or an entry point."""
+        return self.atom_index(endpoint) if isinstance(endpoint, AddressRange) else endpoint
 
     def atom_index(self, address: AddressRange) -> int:
         for index, atom in enumerate(self.atoms):
