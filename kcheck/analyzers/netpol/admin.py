@@ -9,11 +9,12 @@ connection to the NetworkPolicy tier. There, a pod that NetworkPolicies isolate 
 by them; otherwise the Baseline tier decides the same way, and what no rule matches is allowed.
 
 Peers: `namespaces` (every pod of the selected namespaces), `pods` (namespace and pod selectors ANDed),
-egress `networks` (CIDRs: they match addresses outside the cluster, and pods only where the setting
-`network.pod-cidrs` says the pod network lies inside them), `nodes` (the hostNetwork workloads, when the
-selector selects every node; node labels are not in manifests) and `domainNames` (no address is known:
-they match nothing). A peer with none of its fields set fails closed: an Accept rule matches nothing, a
-Deny or Pass rule everything. Host-network pods are never subjects or pod peers.
+egress `networks` (CIDRs: they match addresses outside the cluster, and pods where they certainly hold
+the pods' addresses: all of IPv4, or the pod network of the setting `network.pod-cidrs`), `nodes` (the
+hostNetwork workloads, when the selector selects every node; node labels are not in manifests) and
+`domainNames` (no address is known: they match nothing). A peer with none of its fields set fails closed:
+an Accept rule matches nothing, a Deny or Pass rule everything. Host-network pods are never subjects or pod
+peers.
 """
 
 from __future__ import annotations

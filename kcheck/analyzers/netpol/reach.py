@@ -349,7 +349,10 @@ class Reachability:
             elif peer.networks:
                 for index in atoms_within(self.atoms, peer.networks):
                     atoms |= 1 << index
-                if self._pod_ranges and not subtract(self._pod_ranges, peer.networks):
+                # `networks` match pod traffic too (the API says so): certainly when they cover the pod
+                # network, or all of IPv4, where pods have their addresses (kcheck assumes IPv4 pods).
+                pod_network = self._pod_ranges or (AddressRange.whole(4),)
+                if not subtract(pod_network, peer.networks):
                     pods |= self.selectable
                     unknown_pod = True
             elif peer.nodes is not None and peer.nodes.matches_everything:

@@ -192,8 +192,23 @@ def test_egress_networks_match_outside_addresses(tmp_path: Path) -> None:
     reach = analyse(tmp_path, *PODS, deny, accept_dns)
     assert allowed(reach, "x/a", "1.1.1.1") == NOTHING
     assert allowed(reach, "x/a", "8.8.8.8") == ports(UDP=[(53, 53)])
-    # Pod IPs are not known: without the pod network, networks do not match pods.
-    assert allowed(reach, "x/a", "y/b") == EVERYTHING
+    # All of IPv4 holds every pod's address: pod-to-pod traffic is denied too, as the API says.
+    assert allowed(reach, "x/a", "y/b") == NOTHING
+
+
+def test_networks_match_pods_only_when_they_certainly_hold_their_addresses(tmp_path: Path) -> None:
+    deny = cnp(
+        "no-10",
+        "Admin",
+        1,
+        {"subject": ALL_NAMESPACES, "egress": [{"action": "Deny", "to": [{"networks": ["10.0.0.0/8"]}]}]},
+    )
+    documents = (*PODS, deny)
+    # Pod IPs are not in manifests: 10.0.0.0/8 may or may not hold them.
+    assert allowed(analyse(tmp_path, *documents), "x/a", "y/b") == EVERYTHING
+    other = tmp_path / "known"
+    other.mkdir()
+    assert allowed(analyse(other, *documents, pod_cidrs=["10.244.0.0/16"]), "x/a", "y/b") == NOTHING
 
 
 def test_unknown_peers_fail_closed(tmp_path: Path) -> None:
