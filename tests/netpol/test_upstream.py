@@ -18,7 +18,12 @@ import jsonschema
 import pytest
 import yaml
 
+from kcheck.analyzers.netpol.api import load as load_input
+from kcheck.analyzers.netpol.connectivity import connectivity_document
+from kcheck.analyzers.netpol.reach import Reachability
 from kcheck.analyzers.schema import store
+from kcheck.core.severity import Severity
+from kcheck.engine.config import Settings
 from tests.cli.test_cli import kcheck
 
 HERE = Path(__file__).resolve().parent
@@ -280,18 +285,30 @@ def model_objects(case: Mapping[str, Any]) -> list[dict[str, Any]]:
     return objects
 
 
-def run_connectivity(tmp_path: Path, files: Mapping[str, str]) -> dict[str, Any]:
-    """Writes the manifests to a directory of their own and runs the command once over it."""
+def run_connectivity(tmp_path: Path, files: Mapping[str, str], cli: bool = False) -> dict[str, Any]:
+    """Writes the manifests to a directory of their own and computes their connectivity once: in process
+    (what `kcheck netpol connectivity --format json` prints; `test_the_command_prints_the_same_document`
+    checks that they agree), or with `cli`, by running the command."""
     inputs = tmp_path / "manifests"
     inputs.mkdir()
     for name, text in files.items():
         (inputs / name).write_text(text)
-    result = kcheck("netpol", "connectivity", str(inputs), "--format", "json", cwd=tmp_path)
-    assert result.returncode == 0, (
-        f"kcheck netpol connectivity exited {result.returncode}\nstderr:\n{result.stderr}\n"
-        f"stdout:\n{result.stdout[:3000]}"
-    )
-    output = json.loads(result.stdout)
+    if cli:
+        result = kcheck("netpol", "connectivity", str(inputs), "--format", "json", cwd=tmp_path)
+        assert result.returncode == 0, (
+            f"kcheck netpol connectivity exited {result.returncode}\nstderr:\n{result.stderr}\n"
+            f"stdout:\n{result.stdout[:3000]}"
+        )
+        output = json.loads(result.stdout)
+    else:
+        cluster, findings = load_input([str(inputs)], cwd=tmp_path, settings=Settings())
+        errors = [
+            f"{f.location.path}:{f.location.span.line}: {f.message}"
+            for f in findings
+            if f.severity is Severity.ERROR
+        ]
+        assert not errors, errors
+        output = connectivity_document(Reachability(cluster))
     check_output_shape(output)
     return output  # type: ignore[no-any-return]
 
@@ -307,7 +324,22 @@ def documents(text: str) -> list[Any]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# The engine against upstream (these need `kcheck netpol connectivity`)
+# The engine against upstream
+
+
+@pytest.mark.parametrize("name", ["e2e", "recipes"])
+def test_the_command_prints_the_same_document(name: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The cases run in process; the command the user runs gives the same document."""
+    path = (E2E_FILES if name == "e2e" else RECIPE_FILES)[0]
+    case = load(path)
+    if name == "e2e":
+        files = {"model.yaml": yaml.dump_all(model_objects(case), Dumper=QuotingDumper, sort_keys=False)}
+        if documents(case["policies"]):
+            files["policies.yaml"] = case["policies"]
+    else:
+        files = {"objects.yaml": case["objects"]}
+    in_process = run_connectivity(tmp_path_factory.mktemp("in-process"), files)
+    assert run_connectivity(tmp_path_factory.mktemp("cli"), files, cli=True) == in_process
 
 
 @pytest.mark.parametrize("path", E2E_FILES, ids=[path.stem for path in E2E_FILES])
