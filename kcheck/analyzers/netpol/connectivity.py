@@ -9,10 +9,7 @@ from operator import itemgetter
 from typing import Any, TextIO
 
 from kcheck.analyzers.netpol.cluster import (
-    EXTERNAL,
-    INGRESS_CONTROLLER,
     Endpoint,
-    Entry,
     Workload,
     assumptions_json,
     endpoint_json,
@@ -21,18 +18,23 @@ from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import Reachability
 
 Connection = tuple[Endpoint, Endpoint, PortSet]
-# Ranked as `Reachability.ranked_connections` ranks them (in name order).
-ENTRIES = (Entry(EXTERNAL), Entry(INGRESS_CONTROLLER))
 
 
-def _ranked(reach: Reachability, focus: Workload | None) -> list[tuple[int, Endpoint, Endpoint, PortSet]]:
-    ranked = [c for c in reach.ranked_connections() if focus is None or c[1] is focus or c[2] is focus]
+def _ranked(reach: Reachability, focus: Workload | None) -> list[tuple[int, PortSet]]:
+    ranked = list(reach.ranked_connections())
+    if focus is not None:
+        size, rank = reach.ranks, 2 + focus.index
+        ranked = [c for c in ranked if c[0] // size == rank or c[0] % size == rank]
     ranked.sort(key=itemgetter(0))
     return ranked
 
 
 def sorted_connections(reach: Reachability, focus: Workload | None = None) -> list[Connection]:
-    return [(source, destination, ports) for _, source, destination, ports in _ranked(reach, focus)]
+    size = reach.ranks
+    return [
+        (reach.endpoint(key // size), reach.endpoint(key % size), ports)
+        for key, ports in _ranked(reach, focus)
+    ]
 
 
 def connection_json(connection: Connection) -> dict[str, Any]:
@@ -45,16 +47,15 @@ def write_json(reach: Reachability, output: TextIO, focus: Workload | None = Non
     large clusters have hundreds of thousands of connections."""
     cluster = reach.cluster
     # Each endpoint's JSON text, by rank (the order of `Reachability.ranked_connections`' keys).
-    endpoints: list[Endpoint] = [*ENTRIES, *reach.workloads, *reach.atoms]
-    texts = [json.dumps(endpoint_json(e), ensure_ascii=False) for e in endpoints]
-    size = len(endpoints)
+    size = reach.ranks
+    texts = [json.dumps(endpoint_json(reach.endpoint(rank)), ensure_ascii=False) for rank in range(size)]
     ports_text: dict[PortSet, str] = {}
     assumptions = json.dumps(
         assumptions_json(cluster.assumptions, cluster.default_namespace), ensure_ascii=False
     )
     output.write(f'{{"version": 1, "assumptions": {assumptions}, "connections": [')
     lines: list[str] = []
-    for key, _, _, ports in _ranked(reach, focus):
+    for key, ports in _ranked(reach, focus):
         conn = ports_text.get(ports)
         if conn is None:
             conn = ports_text[ports] = json.dumps(ports.to_json())

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from kcheck.analyzers.netpol.addresses import AddressRange, atoms_within, partition, subtract
 from kcheck.analyzers.netpol.admin import ACCEPT, BASELINE_TIER, DENY, PASS, AdminRule
@@ -487,48 +488,65 @@ class Reachability:
 
     def connections(self) -> Iterator[tuple[Endpoint, Endpoint, PortSet]]:
         """Every allowed connection between distinct endpoints, in no particular order."""
-        for _, source, destination, ports in self.ranked_connections():
-            yield source, destination, ports
+        size = self.ranks
+        for key, ports in self.ranked_connections():
+            source, destination = divmod(key, size)
+            yield self.endpoint(source), self.endpoint(destination), ports
 
-    def ranked_connections(self) -> Iterator[tuple[int, Endpoint, Endpoint, PortSet]]:
-        """`connections`, each with a key that sorts them by source, then destination: entry points, then
-        workloads (namespace, name, kind: their index order), then external ranges by address."""
+    @property
+    def ranks(self) -> int:
+        """How many endpoints there are: entry points (ranks 0 and 1), workloads (2 + index, which is their
+        output order), then external ranges by address."""
+        return 2 + len(self.workloads) + len(self.atoms)
+
+    def endpoint(self, rank: int) -> Endpoint:
+        if rank < 2:
+            return ENTRIES[rank]
+        if rank < 2 + len(self.workloads):
+            return self.workloads[rank - 2]
+        return self.atoms[rank - 2 - len(self.workloads)]
+
+    def ranked_connections(self) -> Iterator[tuple[int, PortSet]]:
+        """Every allowed connection between distinct endpoints as `(source rank * ranks + destination rank,
+        ports)`: sorting by the key sorts by source, then destination."""
         workloads = self.workloads
-        size = 2 + len(workloads) + len(self.atoms)
+        size = self.ranks
         first_atom = 2 + len(workloads)
+        rows = [(2 + i) * size for i in range(len(workloads))]
         # Sources whose egress something restricts: NetworkPolicies (`reach` prunes those to the
         # destinations some rule admits) or an admin tier (checked pair by pair).
         egress_isolated = self.isolated[EGRESS]
         admin_egress = self.admin_touched[EGRESS]
         restricted = egress_isolated | admin_egress
         reach = self._egress_reach()
+        unrestricted: dict[int, list[int]] = {}  # the indexes of a bitset of free sources (they recur)
         for destination in workloads:
-            bit = 1 << destination.index
-            column = 2 + destination.index
+            index_d = destination.index
+            bit = 1 << index_d
+            column = 2 + index_d
             for sources, ports in self._ingress_regions(destination):
+                free = sources & ~restricted
+                indexes = unrestricted.get(free)
+                if indexes is None:
+                    indexes = unrestricted[free] = list(iter_bits(free))
+                yield from zip([rows[i] + column for i in indexes if i != index_d], repeat(ports))
                 sources &= ~bit
-                yield from (
-                    ((2 + i) * size + column, workloads[i], destination, ports)
-                    for i in iter_bits(sources & ~restricted)
-                )
-                for index in iter_bits(sources & egress_isolated & ~admin_egress & reach[destination.index]):
-                    source = workloads[index]
-                    conn = ports & self.egress(source, destination)
+                for index in iter_bits(sources & egress_isolated & ~admin_egress & reach[index_d]):
+                    conn = ports & self.egress(workloads[index], destination)
                     if conn:
-                        yield (2 + index) * size + column, source, destination, conn
+                        yield rows[index] + column, conn
                 for index in iter_bits(sources & admin_egress):
-                    source = workloads[index]
-                    for targets, out in self._admin_egress(source):
+                    for targets, out in self._admin_egress(workloads[index]):
                         if targets & bit:
                             if conn := ports & out:
-                                yield (2 + index) * size + column, source, destination, conn
+                                yield rows[index] + column, conn
                             break
         for workload in workloads:
-            row = 2 + workload.index
+            row = rows[workload.index]
             for index, out in self._atom_verdicts(EGRESS, workload):
-                yield row * size + first_atom + index, workload, self.atoms[index], out
+                yield row + first_atom + index, out
             for index, into in self._atom_verdicts(INGRESS, workload):
-                yield (first_atom + index) * size + row, self.atoms[index], workload, into
+                yield (first_atom + index) * size + 2 + workload.index, into
         exposed: dict[tuple[str, int], PortSet] = {}
         for exposure in self.cluster.exposures:
             key = (exposure.entry, exposure.workload.index)
@@ -536,8 +554,7 @@ class Reachability:
         for (entry, index), ports in exposed.items():
             conn = ports & self.ingress(workloads[index], Entry(entry))
             if conn:
-                row = 0 if entry == EXTERNAL else 1  # entry points in name order
-                yield row * size + 2 + index, Entry(entry), workloads[index], conn
+                yield (0 if entry == EXTERNAL else 1) * size + 2 + index, conn
 
     def _atom_verdicts(self, direction: str, workload: Workload) -> Iterator[tuple[int, PortSet]]:
         """What `workload` may send to (egress) or receive from (ingress) each external range."""
@@ -661,4 +678,5 @@ class CompiledAdminRule:
         return found
 
 
-EXTERNAL_ENTRY, INGRESS_ENTRY = Entry(EXTERNAL), Entry(INGRESS_CONTROLLER)
+# The entry points in rank order (by name).
+ENTRIES = (Entry(EXTERNAL), Entry(INGRESS_CONTROLLER))
