@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from kcheck.analyzers.netpol.cluster import Cluster, Endpoint, Entry, Workload, endpoint_json
-from kcheck.analyzers.netpol.connectivity import sorted_connections
 from kcheck.analyzers.netpol.facts import EGRESS, INGRESS
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import CompiledRule, Reachability
@@ -64,21 +63,34 @@ def analyse_pair(base: Cluster, head: Cluster) -> tuple[Reachability, Reachabili
 
 
 def changes(base: Reachability, head: Reachability) -> list[Change]:
-    before = {(_key(s), _key(d)): (s, d, p) for s, d, p in sorted_connections(base)}
-    after = {(_key(s), _key(d)): (s, d, p) for s, d, p in sorted_connections(head)}
-    found: list[Change] = []
-    for key, (source, destination, ports) in after.items():
-        old = before.get(key)
-        if old is None:
-            found.append(Change(source, destination, PortSet.NONE, ports))
-        elif old[2] != ports:
-            found.append(Change(source, destination, old[2], ports))
-    for key, (source, destination, ports) in before.items():
-        if key not in after:
-            found.append(Change(source, destination, ports, PortSet.NONE))
-    order = {"added": 0, "changed": 1, "removed": 2}
-    found.sort(key=lambda c: (order[c.kind], _key(c.source), _key(c.destination)))
-    return found
+    """What changed, pair by pair. Both analyses' connections are keyed by rank (`ranked_connections`);
+    HEAD's ranks are translated to BASE's through the endpoints' identities, so only the endpoints are
+    compared by value, not every connection."""
+    base_size, head_size = base.ranks, head.ranks
+    base_rank = {_key(base.endpoint(rank)): rank for rank in range(base_size)}
+    # HEAD rank -> BASE rank; endpoints BASE does not have get ranks past BASE's.
+    translate = [base_rank.get(_key(head.endpoint(rank)), base_size + rank) for rank in range(head_size)]
+    size = base_size + head_size
+    before = {(k // base_size) * size + k % base_size: ports for k, ports in base.ranked_connections()}
+    found: list[tuple[int, int, Change]] = []
+    seen: set[int] = set()
+    for key, ports in head.ranked_connections():
+        source, destination = divmod(key, head_size)
+        common = translate[source] * size + translate[destination]
+        seen.add(common)
+        old = before.get(common, PortSet.NONE)
+        if old != ports:
+            change = Change(head.endpoint(source), head.endpoint(destination), old, ports)
+            found.append((0 if not old else 1, common, change))
+    for common, ports in before.items():
+        if common not in seen:
+            source, destination = divmod(common, size)
+            found.append(
+                (2, common, Change(base.endpoint(source), base.endpoint(destination), ports, PortSet.NONE))
+            )
+    # Added, changed, removed; each by source, then destination.
+    found.sort(key=lambda item: (item[0], _key(item[2].source), _key(item[2].destination)))
+    return [change for _, _, change in found]
 
 
 def diff_document(found: list[Change]) -> dict[str, Any]:
