@@ -142,3 +142,12 @@ CLUSTER_SCOPED: frozenset[tuple[str, str]] = frozenset(
 
 def is_cluster_scoped_builtin(group: str, kind: str | None) -> bool:
     return (group, kind or "") in CLUSTER_SCOPED
+
+
+# API groups served by Kubernetes itself; `*.x-k8s.io` groups are SIG projects installed as CRDs.
+_KUBERNETES_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
+
+
+def is_custom_group(group: str) -> bool:
+    """Whether objects of the API group are custom resources (an operator may create pods from them)."""
+    return group not in _KUBERNETES_GROUPS and (not group.endswith(".k8s.io") or group.endswith(".x-k8s.io"))

@@ -23,6 +23,7 @@ from kcheck.analyzers.consistency.facts import ClaimFacts, KeysFacts, WorkloadFa
 from kcheck.inventory.inventory import Inventory
 from kcheck.inventory.routes import RouteFacts
 from kcheck.inventory.selectors import Selector
+from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Service
 
@@ -174,7 +175,7 @@ def build_index(inventory: Inventory) -> Index:
             continue
         placed = inventory.namespace_of(obj)
         index.objects.add((placed, obj.group, obj.kind or "", name), obj.file_path, obj)
-        if is_custom_resource(obj.group):
+        if kinds.is_custom_group(obj.group):
             index.custom_resources.add((placed, posixpath.dirname(obj.file_path)))
         if isinstance(obj, Service):
             index.services.add((placed or inventory.default_namespace, name), obj.file_path, obj)
@@ -208,14 +209,6 @@ def application(workload: Workload) -> str | None:
         if key in labels:
             return f"{key}={labels[key]}"
     return None
-
-
-# API groups served by Kubernetes itself; `*.x-k8s.io` groups are SIG projects installed as CRDs.
-_BUILTIN_GROUPS = frozenset({"", "apps", "batch", "policy", "autoscaling", "extensions"})
-
-
-def is_custom_resource(group: str) -> bool:
-    return group not in _BUILTIN_GROUPS and (not group.endswith(".k8s.io") or group.endswith(".x-k8s.io"))
 
 
 def beside_custom_resources(index: Index, namespace: str, file_path: str) -> bool:

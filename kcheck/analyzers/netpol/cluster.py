@@ -5,6 +5,7 @@ choose between network plugins' behaviours."""
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from kcheck.inventory.ingresses import backends
 from kcheck.inventory.inventory import Inventory
 from kcheck.inventory.routes import RouteFacts
 from kcheck.inventory.selectors import Selector, selector_from_map
+from kcheck.model import kinds
 from kcheck.model.base import K8sObject
 from kcheck.model.networking import Ingress, Service
 
@@ -146,6 +148,12 @@ class Cluster:
     services: list[Service] = field(default_factory=list)
     admin_policies: list[AdminPolicy] = field(default_factory=list)
     invalid_admin_policies: list[AdminPolicy] = field(default_factory=list)
+    # (namespace, directory) of the input's custom resources: operators create pods from them, with labels
+    # the input does not show, so "selects no pod" cannot be known there.
+    custom_resources: set[tuple[str, str]] = field(default_factory=set)
+
+    def beside_custom_resources(self, namespace: str, file_path: str) -> bool:
+        return (namespace, posixpath.dirname(file_path)) in self.custom_resources
 
     def workload(self, text: str) -> Workload | None:
         """`namespace/name[Kind]`, or `namespace/name` when one workload has that name."""
@@ -167,8 +175,14 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
     routes: list[tuple[K8sObject, RouteFacts]] = []
     admins: list[AdminPolicy] = []
     invalid_admin: list[AdminPolicy] = []
+    seen: set[tuple[str, str, str, str]] = set()
     for obj, fact in inventory.objects_with_facts(family):
         namespace = inventory.namespace_of(obj) or inventory.default_namespace
+        # An object defined twice (in alternative bundles, or KC007) exists once: the first definition.
+        key = (obj.group, obj.kind or "", namespace, obj.metadata.name or "")
+        if obj.metadata.name and key in seen:
+            continue
+        seen.add(key)
         if isinstance(fact, WorkloadFacts):
             workloads.append(
                 Workload(
@@ -225,6 +239,11 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
         invalid_admin,
     )
     cluster.exposures = list(_exposures(inventory, cluster, routes))
+    cluster.custom_resources = {
+        (inventory.namespace_of(obj) or inventory.default_namespace, posixpath.dirname(obj.file_path))
+        for obj in inventory.objects
+        if kinds.is_custom_group(obj.group) and inventory.namespace_of(obj) is not None
+    }
     return cluster
 
 

@@ -7,7 +7,10 @@ what it was probably meant to match.
 
 Not reported: `podSelector: {}`; a `namespaceSelector: {}` peer, or one naming (by
 `kubernetes.io/metadata.name`) a namespace the input does not hold, which reach pods deployed from
-elsewhere; a peer reaching a namespace without workloads in the input; a `namespaceSelector` that matches
+elsewhere; a peer reaching a namespace without workloads in the input, one with custom resources in the
+policy's directory (an operator may create the pods, as the Prometheus operator does), or a system
+namespace (`kube-system`, `kube-public`, `kube-node-lease`: cluster add-ons such as CoreDNS are rarely in a
+repository); a `namespaceSelector` that matches
 no namespace at all (that is `namespace-selector-matches-nothing`); selectors on labels controllers set at
 run time (`pod-template-hash`, a StatefulSet pod's name). Labels alone decide: a peer that matches only
 `hostNetwork` pods is not this rule's finding. Rules of a direction that `policyTypes` leaves out have no
@@ -182,6 +185,10 @@ def reached_namespaces(
     return [reach.namespace_names[i] for i in iter_bits(reach.namespace_labels.select(selector))]
 
 
+# Namespaces of the cluster's own add-ons (CoreDNS, kube-proxy, the network plugin), seldom in a repository.
+SYSTEM_NAMESPACES = frozenset({"kube-system", "kube-public", "kube-node-lease"})
+
+
 def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject, Violation]]:
     known = frozenset(reach.namespace_names)
     for compiled in live_rules(reach):
@@ -198,8 +205,12 @@ def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject
             scope = 0
             for name in namespaces:
                 in_namespace = reach.in_namespace.get(name, 0)
-                if not in_namespace:
-                    break  # its pods are deployed from elsewhere
+                if (
+                    not in_namespace
+                    or name in SYSTEM_NAMESPACES
+                    or reach.cluster.beside_custom_resources(name, policy.obj.file_path)
+                ):
+                    break  # its pods are deployed from elsewhere, or an operator may create them
                 scope |= in_namespace
             else:
                 if reach.pod_labels.select(pods) & scope:

@@ -108,6 +108,10 @@ def check(reach: Reachability, options: None = None) -> Iterator[tuple[K8sObject
         in_namespace = reach.in_namespace.get(policy.namespace, 0)
         if subject.matches_everything or not in_namespace or reach.selected_by[id(policy)]:
             continue
+        if not reach.pod_labels.select(subject) & in_namespace and reach.cluster.beside_custom_resources(
+            policy.namespace, policy.obj.file_path
+        ):
+            continue  # an operator may create the pods from the custom resources beside it
         matching = reach.pod_labels.select(subject) & in_namespace
         if matching:
             names = ", ".join(str(reach.workloads[i]) for i in iter_bits(matching))
