@@ -189,7 +189,7 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
                     len(workloads),
                     obj.kind or "",
                     namespace,
-                    obj.metadata.name or "",
+                    _name(obj),
                     dict(fact.labels),
                     fact.ports,
                     fact.host_network,
@@ -245,6 +245,14 @@ def build_cluster(inventory: Inventory, family: str, assumptions: NetworkAssumpt
         if kinds.is_custom_group(obj.group) and inventory.namespace_of(obj) is not None
     }
     return cluster
+
+
+def _name(obj: K8sObject) -> str:
+    """A workload's name; one created with `generateName` is named by its prefix and `*`."""
+    metadata = obj.metadata
+    if metadata.name:
+        return metadata.name
+    return f"{metadata.generate_name}*" if metadata.generate_name else "*"
 
 
 def _peer_edges(peer: Peer) -> Iterable[AddressRange]:

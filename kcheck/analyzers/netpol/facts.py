@@ -256,7 +256,7 @@ def port_name_problem(name: str) -> str | None:
 def _ports(ports: list[NetworkPolicyPort], path: ObjectPath, problems: list[Problem]) -> Iterator[PortMatch]:
     for index, entry in enumerate(ports):
         at = (*path, index)
-        protocol = entry.protocol or "TCP"  # SetDefaults_NetworkPolicyPort
+        protocol = "TCP" if entry.protocol is None else entry.protocol  # SetDefaults_NetworkPolicyPort
         if protocol not in PROTOCOLS:
             problems.append(
                 Problem(
