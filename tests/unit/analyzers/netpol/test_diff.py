@@ -4,11 +4,12 @@ them included, over one partition of the external address space."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kcheck.analyzers.netpol.diff import analyse_pair, changes, diff_document
 from tests.unit.analyzers.netpol.netpol_helpers import analyse, pod, policy
 
-ISOLATE = {
+ISOLATE: dict[str, Any] = {
     "podSelector": {"matchLabels": {"app": "db"}},
     "ingress": [{"from": [{"podSelector": {"matchLabels": {"app": "web"}}}], "ports": [{"port": 5432}]}],
 }
