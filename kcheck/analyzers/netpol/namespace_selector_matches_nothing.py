@@ -62,13 +62,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator, Mapping
 
-from kcheck.analyzers.netpol.network_policy_peer_selects_nothing import (
-    live_rules,
-    named_namespaces,
-    peer_label,
-    selector_text,
-)
 from kcheck.analyzers.netpol.reach import Reachability
+from kcheck.analyzers.netpol.rule_views import live_rules, named_namespaces, peer_label, selector_text
 from kcheck.core.findings import Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity

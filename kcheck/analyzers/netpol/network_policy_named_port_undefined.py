@@ -88,8 +88,8 @@ from collections.abc import Iterator
 
 from kcheck.analyzers.netpol.cluster import Workload
 from kcheck.analyzers.netpol.facts import INGRESS
-from kcheck.analyzers.netpol.network_policy_peer_selects_nothing import live_rules, rule_label
-from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, iter_bits
+from kcheck.analyzers.netpol.reach import Reachability, iter_bits
+from kcheck.analyzers.netpol.rule_views import destination_pods, live_rules, rule_label
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity
@@ -116,14 +116,6 @@ RULE = RuleSpec(
 )
 
 LISTED = 2
-
-
-def destination_pods(reach: Reachability, compiled: CompiledRule) -> int:
-    """The workloads the rule's ports are resolved on: for ingress, the pods the policy selects; for
-    egress, the pods its peers admit, or none when it also admits pods the input cannot show."""
-    if compiled.rule.direction == INGRESS:
-        return reach.selected_by[id(compiled.policy)]
-    return 0 if compiled.unknown_pod else compiled.pods
 
 
 def pods_text(reach: Reachability, pods: int) -> str:

@@ -74,8 +74,8 @@ from dataclasses import dataclass, field
 
 from kcheck.analyzers.netpol.addresses import subtract
 from kcheck.analyzers.netpol.cluster import Policy, pod_ranges
+from kcheck.analyzers.netpol.containment import Scope, Scopes, every_pod, implies
 from kcheck.analyzers.netpol.facts import EGRESS, INGRESS, Peer
-from kcheck.analyzers.netpol.network_policy_allow_all_redundant import Scope, Scopes, every_pod, implies
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, iter_bits, port_match_set
 from kcheck.core.findings import RelatedViolation, Violation

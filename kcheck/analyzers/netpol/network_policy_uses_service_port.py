@@ -109,9 +109,8 @@ from dataclasses import dataclass
 
 from kcheck.analyzers.netpol.cluster import Workload, service_selector
 from kcheck.analyzers.netpol.facts import PortMatch
-from kcheck.analyzers.netpol.network_policy_named_port_undefined import destination_pods
-from kcheck.analyzers.netpol.network_policy_peer_selects_nothing import live_rules, rule_label
 from kcheck.analyzers.netpol.reach import CompiledRule, Reachability, iter_bits
+from kcheck.analyzers.netpol.rule_views import destination_pods, live_rules, rule_label
 from kcheck.core.findings import RelatedViolation, Violation
 from kcheck.core.rules import Category, Precision, Profile, RuleSpec
 from kcheck.core.severity import Severity

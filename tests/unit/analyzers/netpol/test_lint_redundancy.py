@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kcheck.analyzers.netpol import network_policy_allow_all_redundant as allow_all_module
-from kcheck.analyzers.netpol.network_policy_allow_all_redundant import implies
+from kcheck.analyzers.netpol import containment as containment_module
+from kcheck.analyzers.netpol.containment import implies
 from kcheck.analyzers.netpol.network_policy_peer_and_or_confusion import selector_text
 from kcheck.inventory.selectors import Selector, compile_selector
 from kcheck.model.workloads import LabelSelector
@@ -504,14 +504,14 @@ def test_finding_wider_and_narrower_policies_does_not_compare_every_pair(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = 0
-    real = allow_all_module.implies
+    real = containment_module.implies
 
     def counting(narrow: Selector, wide: Selector) -> bool:
         nonlocal calls
         calls += 1
         return real(narrow, wide)
 
-    monkeypatch.setattr(allow_all_module, "implies", counting)
+    monkeypatch.setattr(containment_module, "implies", counting)
     count = 400
     text = "".join(
         policy(
