@@ -149,11 +149,11 @@ def point_queries(root: Path, workloads: list[Workload], count: int, seed: int) 
     `root/base` (from `root`, as the commands run)."""
     result = PointQueries()
     try:
-        api = importlib.import_module("kcheck.analyzers.netpol.api")
+        api = importlib.import_module("kcheck.api.netpol")
     except ModuleNotFoundError as error:
-        if error.name not in ("kcheck.analyzers.netpol", "kcheck.analyzers.netpol.api"):
+        if error.name not in ("kcheck.analyzers.netpol", "kcheck.api.netpol"):
             raise  # the module exists and imports something missing: a bug, not a feature yet to come
-        result.problem = "not available (no kcheck.analyzers.netpol.api)"
+        result.problem = "not available (no kcheck.api.netpol)"
         return result
     rng = random.Random(seed)
     by_namespace: dict[str, list[Workload]] = {}

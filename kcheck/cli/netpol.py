@@ -76,7 +76,7 @@ def _load(
     host_network: str | None,
     pod_cidrs: list[str] | None,
 ) -> tuple[Cluster, list[Finding]]:
-    from kcheck.analyzers.netpol.api import load
+    from kcheck.api.netpol import load
     from kcheck.engine.config import NetworkSettings, load_settings
 
     cwd = Path.cwd()

@@ -18,10 +18,10 @@ import jsonschema
 import pytest
 import yaml
 
-from kcheck.analyzers.netpol.api import load as load_input
 from kcheck.analyzers.netpol.connectivity import connectivity_document
 from kcheck.analyzers.netpol.reach import Reachability
 from kcheck.analyzers.schema import store
+from kcheck.api.netpol import load as load_input
 from kcheck.core.severity import Severity
 from kcheck.engine.config import Settings
 from tests.cli.test_cli import kcheck

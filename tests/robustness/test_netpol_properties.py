@@ -16,9 +16,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kcheck.analyzers.netpol.api import load
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import Reachability
+from kcheck.api.netpol import load
 from kcheck.engine.config import Settings
 
 NAMESPACES = ("x", "y")

@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kcheck.analyzers.netpol.api import load
 from kcheck.analyzers.netpol.cluster import Endpoint, Entry
 from kcheck.analyzers.netpol.explain import parse_endpoint
 from kcheck.analyzers.netpol.ports import PortSet
 from kcheck.analyzers.netpol.reach import Reachability
+from kcheck.api.netpol import load
 from kcheck.engine.config import NetworkSettings, Settings
 
 

@@ -186,7 +186,7 @@ def test_14_a_peer_with_ip_block_and_a_selector_invalidates_the_policy(tmp_path:
             },
         )
     )
-    from kcheck.analyzers.netpol.api import load
+    from kcheck.api.netpol import load
     from kcheck.engine.config import Settings
 
     cluster, findings = load(["input.yaml"], cwd=tmp_path, settings=Settings())
